@@ -1,0 +1,20 @@
+{
+  "targets": [
+    {
+      "target_name": "infoplane_native",
+      "sources": [
+        "src/addon.cc", "src/args.cc", "src/handle.cc",
+        "src/ops_runtime.cc", "src/ops_creation.cc", "src/ops_pointwise.cc", "src/ops_reduce.cc",
+        "src/ops_shape.cc", "src/ops_nn.cc", "src/ops_inplace.cc", "src/ops_autograd.cc"
+      ],
+      "include_dirs": [
+        "<!@(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(node resolve-libtorch.cjs include)"
+      ],
+      "defines": ["NAPI_VERSION=9", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=c++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
+      "libraries": ["<!@(node resolve-libtorch.cjs ldflags)", "-ltorch", "-ltorch_cpu", "-lc10"]
+    }
+  ]
+}

@@ -1,0 +1,109 @@
+// Reductions over dims (with keepdim), normalisations along a dim, sorting and uniqueness.
+// A `dims` argument is an integer, an array of integers, or null/undefined for all dims.
+#include "args.h"
+#include "ops.h"
+
+namespace infoplane {
+namespace {
+
+at::OptionalIntArrayRef dimsRef(const c10::optional<std::vector<int64_t>>& dims) {
+  if (!dims) return c10::nullopt;
+  return at::IntArrayRef(*dims);
+}
+
+Napi::Value wrapPair(Napi::Env env, const std::tuple<at::Tensor, at::Tensor>& pair) {
+  return wrapTensors(env, {std::get<0>(pair), std::get<1>(pair)});
+}
+
+}  // namespace
+
+INFOPLANE_OP(sum, {
+  auto dims = optionalDimsArg(info, 1, "dims");
+  return wrapTensor(info.Env(), at::sum(tensorArg(info, 0, "input"), dimsRef(dims), boolArg(info, 2, "keepdim", false),
+                                        optionalDtypeArg(info, 3, "dtype")));
+})
+INFOPLANE_OP(mean, {
+  auto dims = optionalDimsArg(info, 1, "dims");
+  return wrapTensor(info.Env(), at::mean(tensorArg(info, 0, "input"), dimsRef(dims), boolArg(info, 2, "keepdim", false),
+                                         optionalDtypeArg(info, 3, "dtype")));
+})
+// amax/amin over dims (all dims when absent); gradient is shared evenly between ties.
+INFOPLANE_OP(amax, {
+  auto dims = optionalDimsArg(info, 1, "dims").value_or(std::vector<int64_t>{});
+  return wrapTensor(info.Env(), at::amax(tensorArg(info, 0, "input"), dims, boolArg(info, 2, "keepdim", false)));
+})
+INFOPLANE_OP(amin, {
+  auto dims = optionalDimsArg(info, 1, "dims").value_or(std::vector<int64_t>{});
+  return wrapTensor(info.Env(), at::amin(tensorArg(info, 0, "input"), dims, boolArg(info, 2, "keepdim", false)));
+})
+// maxDim/minDim(input, dim, keepdim) → [values, indices]
+INFOPLANE_OP(maxDim, {
+  return wrapPair(info.Env(), at::max(tensorArg(info, 0, "input"), intArg(info, 1, "dim"), boolArg(info, 2, "keepdim", false)));
+})
+INFOPLANE_OP(minDim, {
+  return wrapPair(info.Env(), at::min(tensorArg(info, 0, "input"), intArg(info, 1, "dim"), boolArg(info, 2, "keepdim", false)));
+})
+INFOPLANE_OP(argmax, {
+  return wrapTensor(info.Env(), at::argmax(tensorArg(info, 0, "input"), optionalIntArg(info, 1, "dim"),
+                                           boolArg(info, 2, "keepdim", false)));
+})
+INFOPLANE_OP(argmin, {
+  return wrapTensor(info.Env(), at::argmin(tensorArg(info, 0, "input"), optionalIntArg(info, 1, "dim"),
+                                           boolArg(info, 2, "keepdim", false)));
+})
+INFOPLANE_OP(logsumexp, {
+  return wrapTensor(info.Env(), at::logsumexp(tensorArg(info, 0, "input"), intListArg(info, 1, "dims"),
+                                              boolArg(info, 2, "keepdim", false)));
+})
+// var/std(input, dims?, unbiased = true, keepdim = false)
+INFOPLANE_OP(var, {
+  auto dims = optionalDimsArg(info, 1, "dims");
+  return wrapTensor(info.Env(), at::var(tensorArg(info, 0, "input"), dimsRef(dims), boolArg(info, 2, "unbiased", true),
+                                        boolArg(info, 3, "keepdim", false)));
+})
+INFOPLANE_OP(stdDev, {
+  auto dims = optionalDimsArg(info, 1, "dims");
+  return wrapTensor(info.Env(), at::std(tensorArg(info, 0, "input"), dimsRef(dims), boolArg(info, 2, "unbiased", true),
+                                        boolArg(info, 3, "keepdim", false)));
+})
+// norm(input, p = 2, dims?, keepdim = false): the vector p-norm over dims.
+INFOPLANE_OP(norm, {
+  auto dims = optionalDimsArg(info, 2, "dims");
+  return wrapTensor(info.Env(), at::linalg_vector_norm(tensorArg(info, 0, "input"), scalarArg(info, 1, "p"),
+                                                       dimsRef(dims), boolArg(info, 3, "keepdim", false), c10::nullopt));
+})
+INFOPLANE_OP(all, return wrapTensor(info.Env(), at::all(tensorArg(info, 0, "input")));)
+INFOPLANE_OP(any, return wrapTensor(info.Env(), at::any(tensorArg(info, 0, "input")));)
+INFOPLANE_OP(cumsum, return wrapTensor(info.Env(), at::cumsum(tensorArg(info, 0, "input"), intArg(info, 1, "dim")));)
+INFOPLANE_OP(softmax, return wrapTensor(info.Env(), at::softmax(tensorArg(info, 0, "input"), intArg(info, 1, "dim")));)
+INFOPLANE_OP(logSoftmax, {
+  return wrapTensor(info.Env(), at::log_softmax(tensorArg(info, 0, "input"), intArg(info, 1, "dim")));
+})
+// sort(input, dim, descending) → [values, indices]
+INFOPLANE_OP(sort, {
+  return wrapPair(info.Env(), at::sort(tensorArg(info, 0, "input"), intArg(info, 1, "dim"), boolArg(info, 2, "descending", false)));
+})
+// topk(input, k, dim, largest, sorted) → [values, indices]
+INFOPLANE_OP(topk, {
+  return wrapPair(info.Env(), at::topk(tensorArg(info, 0, "input"), intArg(info, 1, "k"), intArg(info, 2, "dim"),
+                                       boolArg(info, 3, "largest", true), boolArg(info, 4, "sorted", true)));
+})
+// unique(input, dim?) → [values, inverse, counts], sorted; with a dim, unique slices along it.
+INFOPLANE_OP(unique, {
+  const at::Tensor& input = tensorArg(info, 0, "input");
+  auto dim = optionalIntArg(info, 1, "dim");
+  auto result = dim ? at::unique_dim(input, *dim, true, true, true) : at::_unique2(input, true, true, true);
+  return wrapTensors(info.Env(), {std::get<0>(result), std::get<1>(result), std::get<2>(result)});
+})
+// bincount(input, weights?, minlength)
+INFOPLANE_OP(bincount, {
+  return wrapTensor(info.Env(), at::bincount(tensorArg(info, 0, "input"), optionalTensorArg(info, 1, "weights"),
+                                             optionalIntArg(info, 2, "minlength").value_or(0)));
+})
+// histc(input, bins, min, max): equal-width histogram; values outside [min, max] are ignored.
+INFOPLANE_OP(histc, {
+  return wrapTensor(info.Env(), at::histc(tensorArg(info, 0, "input"), intArg(info, 1, "bins"), scalarArg(info, 2, "min"),
+                                          scalarArg(info, 3, "max")));
+})
+
+}  // namespace infoplane

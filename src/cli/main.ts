@@ -1,0 +1,20 @@
+/** The `infoplane` command line: one file per command under src/cli, each thin. */
+import { Command, CommanderError } from 'commander';
+import { registerDoctor } from './doctor.js';
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('infoplane')
+    .description('Information-bottleneck analysis of neural networks')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerDoctor(program);
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`infoplane: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

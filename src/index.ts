@@ -1,0 +1,2 @@
+/** infoplane's public API. */
+export * from './tensor/index.js';

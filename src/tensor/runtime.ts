@@ -1,0 +1,88 @@
+/** Engine facts and settings: version, BLAS, threads, devices, live tensors. */
+import { readFileSync } from 'node:fs';
+import { native } from './native.js';
+import { checkPositiveInteger } from './validate.js';
+
+/** Sets libtorch's intra-op thread count (set at load to every core, or to $INFOPLANE_THREADS). */
+export function setNumThreads(threads: number): void {
+  native.setNumThreads(checkPositiveInteger(threads, 'threads'));
+}
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
+/** Tensors alive in native memory (not yet disposed or collected). */
+export function liveTensorCount(): number {
+  return native.liveTensors();
+}
+export function cudaDeviceCount(): number {
+  return native.cudaDeviceCount();
+}
+
+export interface EngineInfo {
+  libtorchVersion: string;
+  /** The shared BLAS library mapped into this process (the one matmul really calls). */
+  blasLibrary: string | undefined;
+  /** OpenBLAS's kernel family, build configuration and thread count, when OpenBLAS is the BLAS. */
+  blasCore: string | undefined;
+  blasConfig: string | undefined;
+  blasThreads: number | undefined;
+  /** libtorch's intra-op threads. */
+  threads: number;
+  parallelBackend: string;
+  ompWaitPolicy: string | undefined;
+  /** OPENBLAS_CORETYPE as set before load (see native.ts). */
+  openblasCoreType: string | undefined;
+  devices: string[];
+}
+
+function loadedLibrary(pattern: RegExp): string | undefined {
+  try {
+    // The maps file lists every shared object mapped into this process: the BLAS actually in use.
+    const maps = readFileSync('/proc/self/maps', 'utf8');
+    return maps.split('\n').map((line) => line.split(/\s+/).at(-1) ?? '').find((file) => pattern.test(file));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the engine is running on. */
+export function engineInfo(): EngineInfo {
+  const parallel = native.parallelInfo();
+  const blas = native.blasInfo();
+  const gpus = native.cudaDeviceCount();
+  return {
+    libtorchVersion: native.version(),
+    blasLibrary: loadedLibrary(/lib(open)?blas[^/]*\.so/),
+    blasCore: blas.coreName ?? undefined,
+    blasConfig: blas.config?.trim() ?? undefined,
+    blasThreads: blas.threads ?? undefined,
+    threads: native.getNumThreads(),
+    parallelBackend: /ATen parallel backend: (.+)/.exec(parallel)?.[1]?.trim() ?? 'unknown',
+    ompWaitPolicy: process.env['OMP_WAIT_POLICY'],
+    openblasCoreType: process.env['OPENBLAS_CORETYPE'],
+    devices: ['cpu', ...Array.from({ length: gpus }, (_, index) => `cuda:${index}`)],
+  };
+}
+
+/**
+ * Measured float32 matmul throughput, GFLOP/s, for size×size by size×size (median of `repeats` timed
+ * products after one warm-up).
+ *
+ * @example matmulGflops(2048) // ≈ 280 on a 2-core AVX-512 Xeon
+ */
+export function matmulGflops(size: number, repeats = 5): number {
+  checkPositiveInteger(size, 'size');
+  const matrix = native.rand([size, size], undefined, 'float32');
+  const seconds: number[] = [];
+  try {
+    for (let run = 0; run <= repeats; run++) {
+      const start = process.hrtime.bigint();
+      native.dispose(native.mm(matrix, matrix));
+      if (run > 0) seconds.push(Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  } finally {
+    native.dispose(matrix);
+  }
+  seconds.sort((a, b) => a - b);
+  return (2 * size ** 3) / seconds[Math.floor(seconds.length / 2)]! / 1e9;
+}
