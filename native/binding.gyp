@@ -11,7 +11,7 @@
         "<!@(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node resolve-libtorch.cjs include)"
       ],
-      "defines": ["NAPI_VERSION=9", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_EXPERIMENTAL", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=c++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter", "-Wno-deprecated-declarations"],
       "libraries": ["<!@(node resolve-libtorch.cjs ldflags)", "-ltorch", "-ltorch_cpu", "-lc10"]

@@ -26,9 +26,12 @@ void releaseBox(Napi::BasicEnv env, TensorBox* box) {
 Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor) {
   if (!tensor.defined()) return env.Null();
   auto* box = new TensorBox{std::move(tensor), 0};
-  // Only CPU memory is reported: V8 uses the figure to pace its collections of the host heap.
-  if (box->tensor.device().is_cpu()) {
-    box->reportedBytes = static_cast<int64_t>(box->tensor.nbytes());
+  // V8 paces its collections by the host memory that handles keep alive, so we report a CPU tensor's
+  // storage when this handle is its only owner (a fresh result); views and aliases share memory already
+  // counted and report nothing.
+  const at::Tensor& t = box->tensor;
+  if (t.device().is_cpu() && t.has_storage() && t.storage().use_count() == 1) {
+    box->reportedBytes = static_cast<int64_t>(t.storage().nbytes());
     Napi::MemoryManagement::AdjustExternalMemory(env, box->reportedBytes);
   }
   liveTensors++;

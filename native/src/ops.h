@@ -7,7 +7,7 @@
 #define INFOPLANE_OPS(X) \
   /* ops_runtime.cc */ \
   X(version) X(buildConfig) X(parallelInfo) X(blasInfo) X(getNumThreads) X(setNumThreads) X(cudaDeviceCount) \
-  X(liveTensors) X(dispose) X(isDisposed) X(shape) X(dtype) X(device) X(isContiguous) X(isGradEnabled) \
+  X(liveTensors) X(externalMemory) X(dispose) X(isDisposed) X(shape) X(dtype) X(device) X(isContiguous) X(isGradEnabled) \
   X(setGradEnabled) \
   /* ops_creation.cc */ \
   X(fromTypedArray) X(toTypedArray) X(item) X(empty) X(zeros) X(ones) X(full) X(zerosLike) X(onesLike) \

@@ -36,9 +36,13 @@ UNARY(isfinite, at::isfinite)
 
 #undef UNARY
 
-#define BINARY(name, call)                                                                      \
-  INFOPLANE_OP(name, return wrapTensor(info.Env(), call(tensorOrScalarArg(info, 0, "input"),    \
-                                                        tensorOrScalarArg(info, 1, "other")));)
+// Arguments are converted into locals first so that the first bad argument is the one reported.
+#define BINARY(name, call)                                     \
+  INFOPLANE_OP(name, {                                         \
+    at::Tensor input = tensorOrScalarArg(info, 0, "input");    \
+    at::Tensor other = tensorOrScalarArg(info, 1, "other");    \
+    return wrapTensor(info.Env(), call(input, other));         \
+  })
 
 BINARY(mul, at::mul)
 BINARY(div, at::div)
@@ -61,12 +65,16 @@ BINARY(logicalXor, at::logical_xor)
 
 // add(a, b, alpha = 1) = a + alpha·b; sub likewise.
 INFOPLANE_OP(add, {
+  at::Tensor input = tensorOrScalarArg(info, 0, "input");
+  at::Tensor other = tensorOrScalarArg(info, 1, "other");
   at::Scalar alpha = isScalarArg(info, 2) ? scalarArg(info, 2, "alpha") : at::Scalar(1);
-  return wrapTensor(info.Env(), at::add(tensorOrScalarArg(info, 0, "input"), tensorOrScalarArg(info, 1, "other"), alpha));
+  return wrapTensor(info.Env(), at::add(input, other, alpha));
 })
 INFOPLANE_OP(sub, {
+  at::Tensor input = tensorOrScalarArg(info, 0, "input");
+  at::Tensor other = tensorOrScalarArg(info, 1, "other");
   at::Scalar alpha = isScalarArg(info, 2) ? scalarArg(info, 2, "alpha") : at::Scalar(1);
-  return wrapTensor(info.Env(), at::sub(tensorOrScalarArg(info, 0, "input"), tensorOrScalarArg(info, 1, "other"), alpha));
+  return wrapTensor(info.Env(), at::sub(input, other, alpha));
 })
 
 INFOPLANE_OP(clamp, {

@@ -48,6 +48,11 @@ INFOPLANE_OP(cudaDeviceCount, {
 
 INFOPLANE_OP(liveTensors, return Napi::Number::New(info.Env(), static_cast<double>(liveTensorCount()));)
 
+// externalMemory() → bytes of native memory currently reported to V8 (it paces garbage collection by it).
+INFOPLANE_OP(externalMemory, {
+  return Napi::Number::New(info.Env(), static_cast<double>(Napi::MemoryManagement::AdjustExternalMemory(info.Env(), 0)));
+})
+
 INFOPLANE_OP(dispose, {
   disposeTensor(info[0]);
   return info.Env().Undefined();

@@ -23,5 +23,5 @@ export {
 } from './foreach.js';
 export { noGrad, isGradEnabled, grad, type GradOptions } from './autograd.js';
 export {
-  setNumThreads, getNumThreads, liveTensorCount, cudaDeviceCount, engineInfo, matmulGflops, type EngineInfo,
+  setNumThreads, getNumThreads, liveTensorCount, externalMemoryBytes, cudaDeviceCount, engineInfo, matmulGflops, type EngineInfo,
 } from './runtime.js';

@@ -39,6 +39,7 @@ export interface NativeOps {
   setNumThreads(threads: number): void;
   cudaDeviceCount(): number;
   liveTensors(): number;
+  externalMemory(): number;
   dispose(tensor: Handle): void;
   isDisposed(tensor: Handle): boolean;
   shape(tensor: Handle): number[];

@@ -14,6 +14,10 @@ export function getNumThreads(): number {
 export function liveTensorCount(): number {
   return native.liveTensors();
 }
+/** Bytes of native memory reported to V8 (which paces its garbage collections by it). */
+export function externalMemoryBytes(): number {
+  return native.externalMemory();
+}
 export function cudaDeviceCount(): number {
   return native.cudaDeviceCount();
 }
