@@ -114,6 +114,18 @@ INFOPLANE_OP(foreachZero_, {
   return info.Env().Undefined();
 })
 INFOPLANE_OP(foreachSqrt, return wrapTensors(info.Env(), at::_foreach_sqrt(tensorListArg(info, 0, "tensors")));)
+INFOPLANE_OP(foreachSqrt_, {
+  at::_foreach_sqrt_(tensorListArg(info, 0, "selves"));
+  return info.Env().Undefined();
+})
+// foreachAdd(tensors, others | scalar, alpha = 1) → new tensors tensors[i] + alpha·others[i] (or + scalar)
+INFOPLANE_OP(foreachAdd, {
+  auto tensors = tensorListArg(info, 0, "tensors");
+  if (isListArg(info, 1)) {
+    return wrapTensors(info.Env(), at::_foreach_add(tensors, tensorListArg(info, 1, "others"), optionalScalarArg(info, 2, "alpha")));
+  }
+  return wrapTensors(info.Env(), at::_foreach_add(tensors, scalarArg(info, 1, "scalar")));
+})
 // foreachCopy_(selves, sources): libtorch 1.13 has no _foreach_copy_, so one copy_ per pair.
 INFOPLANE_OP(foreachCopy_, {
   auto selves = tensorListArg(info, 0, "selves");

@@ -56,6 +56,11 @@ INFOPLANE_OP(unsqueeze, return wrapTensor(info.Env(), at::unsqueeze(tensorArg(in
 INFOPLANE_OP(expand, return wrapTensor(info.Env(), tensorArg(info, 0, "input").expand(intListArg(info, 1, "shape")));)
 INFOPLANE_OP(repeat, return wrapTensor(info.Env(), tensorArg(info, 0, "input").repeat(intListArg(info, 1, "repeats")));)
 INFOPLANE_OP(flip, return wrapTensor(info.Env(), at::flip(tensorArg(info, 0, "input"), intListArg(info, 1, "dims")));)
+// constantPadNd(input, pads, value): pads = [left, right, top, bottom, …] from the last dim backwards.
+INFOPLANE_OP(constantPadNd, {
+  return wrapTensor(info.Env(), at::constant_pad_nd(tensorArg(info, 0, "input"), intListArg(info, 1, "pads"),
+                                                    numberArg(info, 2, "value")));
+})
 INFOPLANE_OP(contiguous, return wrapTensor(info.Env(), tensorArg(info, 0, "input").contiguous());)
 INFOPLANE_OP(clone, return wrapTensor(info.Env(), at::clone(tensorArg(info, 0, "input")));)
 INFOPLANE_OP(triu, return wrapTensor(info.Env(), at::triu(tensorArg(info, 0, "input"), intArg(info, 1, "diagonal")));)

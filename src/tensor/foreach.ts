@@ -39,3 +39,14 @@ export function foreachCopy_(selves: readonly Tensor[], sources: readonly Tensor
 export function foreachSqrt(tensors: readonly Tensor[]): Tensor[] {
   return native.foreachSqrt(handlesOf(tensors, 'tensors')).map((handle) => new Tensor(handle));
 }
+/** Elementwise square roots of each tensor, in place. */
+export function foreachSqrt_(selves: readonly Tensor[]): void {
+  native.foreachSqrt_(handlesOf(selves, 'selves'));
+}
+/** New tensors tensors[i] + alpha·others[i], or tensors[i] + others when others is a number. */
+export function foreachAdd(tensors: readonly Tensor[], others: readonly Tensor[] | number, alpha = 1): Tensor[] {
+  const handles = typeof others === 'number'
+    ? native.foreachAdd(handlesOf(tensors, 'tensors'), checkNumber(others, 'others'))
+    : native.foreachAdd(handlesOf(tensors, 'tensors'), handlesOf(others, 'others'), checkNumber(alpha, 'alpha'));
+  return handles.map((handle) => new Tensor(handle));
+}

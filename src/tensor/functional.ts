@@ -4,7 +4,7 @@ import { type Generator } from './generator.js';
 import { Tensor, type TensorLike, handleOf, operandOf } from './tensor.js';
 import { zerosLike } from './creation.js';
 import {
-  checkBoolean, checkInteger, checkNumber, checkOneOf, checkPair, invalid,
+  checkBoolean, checkInteger, checkIntegerList, checkNumber, checkOneOf, checkPair, invalid,
 } from './validate.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
@@ -27,6 +27,16 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 /** Elementwise choice: input where condition is true, other elsewhere (broadcasting). */
 export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
   return new Tensor(native.where(handleOf(condition, 'condition'), operandOf(input, 'input'), operandOf(other, 'other')));
+}
+
+/**
+ * Pads the last dims with a constant: pads = [left, right] for the last dim, then [top, bottom] for the
+ * one before, and so on (PyTorch's order).
+ *
+ * @example pad(images, [0, 1, 0, 1], -Infinity) // one column right, one row below
+ */
+export function pad(input: Tensor, pads: readonly number[], value = 0): Tensor {
+  return new Tensor(native.constantPadNd(handleOf(input, 'input'), checkIntegerList(pads, 'pads'), checkNumber(value, 'value')));
 }
 
 /** x·weightᵀ + bias, with weight of shape [out, in] (PyTorch's layout). */

@@ -31,3 +31,20 @@ export function generatorHandleOf(generator: unknown): GeneratorHandle | undefin
 export function manualSeed(seed: number): void {
   native.manualSeed(checkNonNegativeInteger(seed, 'seed'));
 }
+
+/**
+ * A seed for one purpose derived from a run's seed (FNV-1a over the purpose, mixed with the seed), so one
+ * user-facing seed drives independent streams — weights, dropout, shuffling — that never share draws.
+ *
+ * @example new Generator(deriveSeed(seed, 'init'))
+ */
+export function deriveSeed(seed: number, purpose: string): number {
+  checkNonNegativeInteger(seed, 'seed');
+  let hash = 0x811c9dc5;
+  for (const char of `${purpose}:${seed}`) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  // 2^21 × 2^32 < 2^53: the result stays an exact non-negative integer.
+  return (seed % 2 ** 21) * 2 ** 32 + hash;
+}

@@ -7,19 +7,20 @@
  */
 export { Tensor, type TensorLike } from './tensor.js';
 export { type DType, DTYPES, type AnyTypedArray, type TypedArrayOf, isFloatingDtype } from './dtype.js';
-export { Generator, manualSeed } from './generator.js';
+export { Generator, manualSeed, deriveSeed } from './generator.js';
 export { tidy, keep, scopeDepth } from './scope.js';
 export {
   tensor, scalar, empty, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, randperm, type TensorOptions, type RandomOptions,
 } from './creation.js';
 export {
-  cat, stack, where, linear, addmm, conv2d, maxPool2d, avgPool2d, dropout, oneHot, crossEntropy, nllLoss,
+  cat, stack, where, pad, linear, addmm, conv2d, maxPool2d, avgPool2d, dropout, oneHot, crossEntropy, nllLoss,
   mseLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, type Reduction, type Conv2dOptions,
   type Pool2dOptions, type LossOptions,
 } from './functional.js';
 export {
   foreachAdd_, foreachMul_, foreachDiv_, foreachAddcmul_, foreachAddcdiv_, foreachZero_, foreachCopy_, foreachSqrt,
+  foreachSqrt_, foreachAdd,
 } from './foreach.js';
 export { noGrad, isGradEnabled, grad, type GradOptions } from './autograd.js';
 export {

@@ -130,6 +130,7 @@ export interface NativeOps {
   expand(input: Handle, shape: readonly number[]): Handle;
   repeat(input: Handle, repeats: readonly number[]): Handle;
   flip(input: Handle, dims: readonly number[]): Handle;
+  constantPadNd(input: Handle, pads: readonly number[], value: number): Handle;
   contiguous: Unary; clone: Unary; diagonal: Unary;
   triu(input: Handle, diagonal: number): Handle;
   toDtype(input: Handle, dtype: string): Handle;
@@ -168,6 +169,8 @@ export interface NativeOps {
   foreachAddcdiv_(selves: readonly Handle[], tensors1: readonly Handle[], tensors2: readonly Handle[], value: number): void;
   foreachZero_(selves: readonly Handle[]): void;
   foreachSqrt(tensors: readonly Handle[]): Handle[];
+  foreachSqrt_(selves: readonly Handle[]): void;
+  foreachAdd(tensors: readonly Handle[], others: readonly Handle[] | number, alpha?: number): Handle[];
   foreachCopy_(selves: readonly Handle[], sources: readonly Handle[]): void;
   // autograd
   requiresGrad_(tensor: Handle, requiresGrad: boolean): void;

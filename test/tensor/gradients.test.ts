@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Generator, Tensor, addmm, avgPool2d, binaryCrossEntropy, binaryCrossEntropyWithLogits, cat, conv2d,
-  crossEntropy, dropout, grad, linear, maxPool2d, mseLoss, nllLoss, noGrad, stack, tensor, where,
+  crossEntropy, dropout, grad, linear, pad, maxPool2d, mseLoss, nllLoss, noGrad, stack, tensor, where,
 } from '../../src/tensor/index.js';
 import { assertClose, gradcheck, randomInput } from '../helpers.js';
 
@@ -71,6 +71,7 @@ describe('gradients match finite differences', () => {
     ['sort values', (x) => x.sort(1).values, a],
     ['topk values', (x) => x.topk(2, 1).values, a],
     ['triu', (x) => x.triu(), a],
+    ['pad', (x) => pad(x, [1, 2, 0, 1], 0.5), a],
     ['split', (x) => x.split(2, 1)[1]!, a],
     ['dropout (fixed seed)', (x) => dropout(x, 0.5, { generator: new Generator(5) }), a],
     ['maxPool2d', (x) => maxPool2d(x.reshape([1, 1, 3, 4]), 2), a],

@@ -6,6 +6,7 @@ import {
   mseLoss, nllLoss, oneHot, ones, rand, randint, randn, randperm, scalar, stack, tensor, where, zeros,
   binaryCrossEntropy, binaryCrossEntropyWithLogits, addmm, foreachAdd_, foreachAddcdiv_, foreachAddcmul_,
   foreachMul_, foreachZero_, foreachCopy_, foreachDiv_, foreachSqrt, empty, fullLike, onesLike, zerosLike,
+  foreachAdd, foreachSqrt_, pad, deriveSeed,
 } from '../../src/tensor/index.js';
 import { assertClose, assertTensor } from '../helpers.js';
 
@@ -64,6 +65,13 @@ describe('creation and data round trips', () => {
 });
 
 describe('seeded randomness', () => {
+  it('deriveSeed gives distinct, stable, exact seeds per purpose', () => {
+    assert.equal(deriveSeed(1, 'init'), deriveSeed(1, 'init'));
+    assert.notEqual(deriveSeed(1, 'init'), deriveSeed(1, 'dropout'));
+    assert.notEqual(deriveSeed(1, 'init'), deriveSeed(2, 'init'));
+    assert.ok(Number.isSafeInteger(deriveSeed(2 ** 40, 'x')));
+  });
+
   it('the same seed gives the same draws, a different seed different ones', () => {
     const a = randn([50], { generator: new Generator(7) }).toNumbers();
     const b = randn([50], { generator: new Generator(7) }).toNumbers();
@@ -338,6 +346,11 @@ describe('linear algebra and nn ops', () => {
     assert.equal(dropout(input, 0.25, { training: false }), input);
   });
 
+  it('pad: [left, right] for the last dim, then [top, bottom]', () => {
+    assertTensor(pad(tensor([[1, 2]]), [1, 0, 0, 1], -1), [2, 3], [-1, 1, 2, -1, -1, -1]);
+    assertTensor(pad(tensor([1, 2]), [0, 2]), [4], [1, 2, 0, 0]);
+  });
+
   it('oneHot', () => {
     assertTensor(oneHot(tensor([2, 0], undefined, { dtype: 'int64' }), 3), [2, 3], [0, 0, 1, 1, 0, 0]);
   });
@@ -409,6 +422,13 @@ describe('in-place updates', () => {
     foreachAddcdiv_(params, grads, grads, 2);
     assertClose(params[0]!.toNumbers(), [4, 7]);
     assertClose(foreachSqrt([tensor([4, 9])])[0]!.toNumbers(), [2, 3]);
+    const roots = [tensor([16, 25])];
+    foreachSqrt_(roots);
+    assertClose(roots[0]!.toNumbers(), [4, 5]);
+    const sums = foreachAdd(roots, 0.5);
+    assertClose(sums[0]!.toNumbers(), [4.5, 5.5]);
+    assertClose(foreachAdd(roots, sums, 2)[0]!.toNumbers(), [13, 16]);
+    assertClose(roots[0]!.toNumbers(), [4, 5]);
     foreachCopy_(params, grads);
     assertClose(params[1]!.toNumbers(), [30]);
     foreachZero_(params);

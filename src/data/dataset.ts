@@ -1,0 +1,98 @@
+/**
+ * In-memory datasets and the seeded operations on them: batching, splits, subsets (Shwartz-Ziv &
+ * Tishby's 5 % / 45 % / 85 % training sets) and random relabelling.
+ */
+import { type Generator, type Tensor, arange, keep, randint, randperm, tidy } from '../tensor/index.js';
+import { checkPositiveInteger, invalid } from '../tensor/validate.js';
+
+export interface Dataset {
+  name: string;
+  /** Samples along dim 0: [N, features] or [N, channels, height, width], float32. */
+  inputs: Tensor;
+  /** Class indices, int64 [N]. */
+  labels: Tensor;
+  numClasses: number;
+}
+
+export interface DatasetSplits {
+  train: Dataset;
+  test: Dataset;
+}
+
+/** Checks that inputs and labels agree; returns the dataset. */
+export function checkDataset(dataset: Dataset): Dataset {
+  const n = dataset.inputs.size(0);
+  if (dataset.labels.ndim !== 1 || dataset.labels.size(0) !== n) {
+    throw new Error(`${dataset.name}: ${n} inputs but labels of shape [${dataset.labels.shape.join(', ')}]; labels must be one class index per input`);
+  }
+  if (dataset.labels.dtype !== 'int64') throw new Error(`${dataset.name}: labels must be int64 class indices, not ${dataset.labels.dtype}`);
+  if (n > 0) {
+    const low = tidy(() => dataset.labels.min().item());
+    const high = tidy(() => dataset.labels.max().item());
+    if (low < 0 || high >= dataset.numClasses) {
+      throw new Error(`${dataset.name}: labels range over [${low}, ${high}] but the dataset declares ${dataset.numClasses} classes`);
+    }
+  }
+  return dataset;
+}
+
+/** The samples at `indices` (int64 [k]) as a new dataset. */
+export function select(dataset: Dataset, indices: Tensor, name = dataset.name): Dataset {
+  return {
+    name,
+    inputs: keep(dataset.inputs.indexSelect(0, indices)),
+    labels: keep(dataset.labels.indexSelect(0, indices)),
+    numClasses: dataset.numClasses,
+  };
+}
+
+export function size(dataset: Dataset): number {
+  return dataset.inputs.size(0);
+}
+
+/**
+ * Index batches covering the dataset once: shuffled by `generator` when given, else in order; the last
+ * batch may be smaller. Each yielded index tensor is a view, valid until the next one is drawn.
+ *
+ * @example for (const index of batchIndices(60000, 128, generator)) { … }
+ */
+export function* batchIndices(count: number, batchSize: number, generator?: Generator): IterableIterator<Tensor> {
+  checkPositiveInteger(batchSize, 'batchSize');
+  const order = keep(generator ? randperm(count, { generator }) : arange(count));
+  try {
+    for (let first = 0; first < count; first += batchSize) yield order.narrow(0, first, Math.min(batchSize, count - first));
+  } finally {
+    order.dispose();
+  }
+}
+
+/** A random fraction of the samples (⌊fraction·N⌋, at least one), e.g. Shwartz-Ziv & Tishby's 5 %. */
+export function randomSubset(dataset: Dataset, fraction: number, generator: Generator): Dataset {
+  if (!(fraction > 0 && fraction <= 1)) invalid('a fraction in (0, 1]', 'fraction', fraction);
+  const count = Math.max(1, Math.floor(fraction * size(dataset)));
+  return tidy(() => select(dataset, randperm(size(dataset), { generator }).narrow(0, 0, count), `${dataset.name} (${+(fraction * 100).toFixed(2)}%)`));
+}
+
+/** The same inputs with labels drawn uniformly at random (Zhang et al.'s randomised labels). */
+export function randomLabels(dataset: Dataset, generator: Generator): Dataset {
+  return {
+    name: `${dataset.name} (random labels)`,
+    inputs: dataset.inputs,
+    labels: keep(randint(0, dataset.numClasses, [size(dataset)], { generator })),
+    numClasses: dataset.numClasses,
+  };
+}
+
+/** A seeded split into train and test parts, the test part ⌈testFraction·N⌉ samples. */
+export function trainTestSplit(dataset: Dataset, testFraction: number, generator: Generator): DatasetSplits {
+  if (!(testFraction > 0 && testFraction < 1)) invalid('a fraction in (0, 1)', 'testFraction', testFraction);
+  const n = size(dataset);
+  const testCount = Math.ceil(testFraction * n);
+  return tidy(() => {
+    const order = randperm(n, { generator });
+    return {
+      train: select(dataset, order.narrow(0, testCount, n - testCount), `${dataset.name} train`),
+      test: select(dataset, order.narrow(0, 0, testCount), `${dataset.name} test`),
+    };
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * The training loop primitive: one epoch over shuffled minibatches, with a hook after each backward pass
+ * (gradients readable, before the update) and a result per epoch. The runner builds on it.
+ */
+import { type Dataset, batchIndices, size } from '../data/dataset.js';
+import { type LossName, type Sequential, accuracy, computeLoss } from '../nn/index.js';
+import type { Optimizer } from '../optim/index.js';
+import { type Generator, type Tensor, noGrad, tidy } from '../tensor/index.js';
+
+/** What a batch hook sees: valid only during the call (tensors are freed afterwards). */
+export interface BatchContext {
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  batchSize: number;
+  /** The minibatch loss (the mean over its samples). */
+  loss: number;
+  /** Each parameter's minibatch gradient by dotted name, before the optimizer step. */
+  gradients: ReadonlyMap<string, Tensor>;
+}
+
+export interface EpochOptions {
+  model: Sequential;
+  optimizer: Optimizer;
+  loss: LossName;
+  data: Dataset;
+  batchSize: number;
+  /** Shuffles the batches; the same generator state gives the same batches. */
+  generator: Generator;
+  /** Called after each backward pass, before the parameters change. */
+  onBatch?: (context: BatchContext) => void;
+}
+
+export interface EpochResult {
+  /** Mean of the minibatch losses, weighted by batch size (Keras' reported training loss). */
+  meanLoss: number;
+  batches: number;
+  /** Each minibatch's loss, in order. */
+  batchLosses: number[];
+}
+
+/**
+ * Trains for one epoch.
+ *
+ * @example
+ * const result = trainEpoch({ model, optimizer, loss: 'categorical_crossentropy', data: train, batchSize: 128, generator });
+ */
+export function trainEpoch(options: EpochOptions): EpochResult {
+  const { model, optimizer, data, batchSize, onBatch } = options;
+  model.train();
+  const batchLosses: number[] = [];
+  let weighted = 0;
+  for (const index of batchIndices(size(data), batchSize, options.generator)) {
+    tidy(() => {
+      const x = data.inputs.indexSelect(0, index);
+      const y = data.labels.indexSelect(0, index);
+      const loss = computeLoss(options.loss, model.forwardAll(x).at(-1)!, y);
+      loss.backward();
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        throw new Error(`the training loss became ${value} at batch ${batchLosses.length}: lower the learning rate or check the data for NaN`);
+      }
+      if (onBatch) {
+        const gradients = new Map(optimizer.names.map((name, i) => [name, optimizer.params[i]!.grad!]));
+        onBatch({ batch: batchLosses.length, batchSize: index.size(0), loss: value, gradients });
+      }
+      optimizer.step();
+      optimizer.zeroGrad();
+      batchLosses.push(value);
+      weighted += value * index.size(0);
+    });
+  }
+  return { meanLoss: weighted / size(data), batches: batchLosses.length, batchLosses };
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+/** Loss and accuracy over a dataset in evaluation mode, without gradients, in batches. */
+export function evaluate(model: Sequential, lossName: LossName, data: Dataset, batchSize = 1000): Evaluation {
+  model.eval();
+  let lossSum = 0;
+  let correct = 0;
+  noGrad(() => {
+    for (const index of batchIndices(size(data), batchSize)) {
+      tidy(() => {
+        const y = data.labels.indexSelect(0, index);
+        const last = model.forwardAll(data.inputs.indexSelect(0, index)).at(-1)!;
+        const count = index.size(0);
+        lossSum += computeLoss(lossName, last, y).item() * count;
+        correct += accuracy(last.output, y) * count;
+      });
+    }
+  });
+  model.train();
+  return { loss: lossSum / size(data), accuracy: correct / size(data) };
+}

@@ -1,0 +1,11 @@
+/** Networks: modules, layers, models from specs, initialisers and losses. */
+export { Module, type LayerOutput } from './module.js';
+export { Layer, Dense, Conv2D, MaxPooling2D, Flatten, Dropout, Activation, type Padding } from './layers.js';
+export { Sequential } from './sequential.js';
+export { type ModelSpec, type LayerSpec, type ResolvedModelSpec, resolveModelSpec, modelSpecSchema } from './spec.js';
+export { ACTIVATIONS, type ActivationName, activate } from './activations.js';
+export { INITIALIZERS, type InitializerName, initKernel, initBias, fans } from './init.js';
+export {
+  LOSSES, type LossName, KERAS_EPSILON, computeLoss, accuracy, categoricalCrossEntropy, categoricalCrossEntropyFromLogits,
+  binaryCrossEntropy, meanSquaredError,
+} from './losses.js';

@@ -1,0 +1,61 @@
+/** Seeded batching, subsets, relabelling and splits. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  type Dataset, batchIndices, checkDataset, randomLabels, randomSubset, trainTestSplit,
+} from '../../src/data/dataset.js';
+import { Generator, arange, tensor, zeros } from '../../src/tensor/index.js';
+
+function toy(n: number): Dataset {
+  return { name: 'toy', inputs: arange(n, undefined, 1, { dtype: 'float32' }).reshape([n, 1]), labels: arange(n).remainder(3), numClasses: 3 };
+}
+
+describe('datasets', () => {
+  it('batches cover every index exactly once; the last batch is the remainder', () => {
+    const batches = [...batchIndices(10, 4, new Generator(1))].map((index) => index.toNumbers());
+    assert.deepEqual(batches.map((batch) => batch.length), [4, 4, 2]);
+    assert.deepEqual(batches.flat().sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual([...batchIndices(5, 2)].map((index) => index.toNumbers()), [[0, 1], [2, 3], [4]]);
+  });
+
+  it('the same seed shuffles the same way; another seed differently', () => {
+    const order = (seed: number): number[] => [...batchIndices(50, 50, new Generator(seed))][0]!.toNumbers();
+    assert.deepEqual(order(3), order(3));
+    assert.notDeepEqual(order(3), order(4));
+    assert.notDeepEqual(order(3), [...Array(50).keys()]);
+  });
+
+  it('random subsets keep ⌊fraction·N⌋ distinct samples with their own labels', () => {
+    const data = toy(200);
+    const subset = randomSubset(data, 0.05, new Generator(2));
+    assert.equal(subset.inputs.size(0), 10);
+    const values = subset.inputs.reshape([-1]).toNumbers();
+    assert.equal(new Set(values).size, 10);
+    assert.deepEqual(subset.labels.toNumbers(), values.map((v) => v % 3));
+    assert.throws(() => randomSubset(data, 0, new Generator(2)), /Expected a fraction in \(0, 1\] for fraction but received 0/);
+  });
+
+  it('random labels keep the inputs and draw labels uniformly over the classes', () => {
+    const data = toy(3000);
+    const relabelled = randomLabels(data, new Generator(3));
+    assert.equal(relabelled.inputs, data.inputs);
+    const counts = relabelled.labels.bincount().toNumbers();
+    assert.equal(counts.length, 3);
+    for (const count of counts) assert.ok(Math.abs(count - 1000) < 100);
+    assert.ok(relabelled.labels.ne(data.labels).to('float64').mean().item() > 0.6);
+  });
+
+  it('train/test splits are disjoint and together cover the data', () => {
+    const split = trainTestSplit(toy(100), 0.25, new Generator(4));
+    const train = split.train.inputs.reshape([-1]).toNumbers();
+    const test = split.test.inputs.reshape([-1]).toNumbers();
+    assert.equal(test.length, 25);
+    assert.deepEqual([...train, ...test].sort((a, b) => a - b), [...Array(100).keys()]);
+  });
+
+  it('checkDataset refuses mismatched or out-of-range labels', () => {
+    assert.throws(() => checkDataset({ name: 'x', inputs: zeros([3, 2]), labels: tensor([0, 1], undefined, { dtype: 'int64' }), numClasses: 2 }), /x: 3 inputs but labels of shape \[2\]/);
+    assert.throws(() => checkDataset({ name: 'x', inputs: zeros([2, 2]), labels: tensor([0, 2], undefined, { dtype: 'int64' }), numClasses: 2 }), /labels range over \[0, 2\] but the dataset declares 2 classes/);
+    assert.throws(() => checkDataset({ name: 'x', inputs: zeros([2, 2]), labels: tensor([0, 1]), numClasses: 2 }), /labels must be int64/);
+  });
+});
