@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { baselineEnvironment } from '../../src/tensor/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -27,8 +28,8 @@ export function buildBaseline(name: string): string {
   return binary;
 }
 
-/** Runs a baseline binary with this process's environment (OMP/OpenBLAS settings included); parses its JSON line. */
+/** Runs a baseline binary with the engine's OMP, OpenBLAS and allocator settings; parses its JSON line. */
 export function runBaseline<T>(binary: string, args: readonly string[]): T {
-  const out = execFileSync(binary, [...args], { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(binary, [...args], { encoding: 'utf8', env: baselineEnvironment(), stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }

@@ -6,6 +6,6 @@ export { type ModelSpec, type LayerSpec, type ResolvedModelSpec, resolveModelSpe
 export { ACTIVATIONS, type ActivationName, activate } from './activations.js';
 export { INITIALIZERS, type InitializerName, initKernel, initBias, fans } from './init.js';
 export {
-  LOSSES, type LossName, KERAS_EPSILON, computeLoss, accuracy, categoricalCrossEntropy, categoricalCrossEntropyFromLogits,
-  binaryCrossEntropy, meanSquaredError,
+  LOSSES, type LossName, KERAS_EPSILON, computeLoss, accuracy, categoricalCrossentropy, categoricalCrossentropyFromLogits,
+  binaryCrossentropy, meanSquaredError,
 } from './losses.js';

@@ -21,18 +21,18 @@ function asDistribution(target: Tensor, classes: number, like: Tensor): Tensor {
 }
 
 /** Mean over samples of −Σ_c y_c·log p_c, with p clipped as Keras clips it. */
-export function categoricalCrossEntropy(probabilities: Tensor, target: Tensor): Tensor {
+export function categoricalCrossentropy(probabilities: Tensor, target: Tensor): Tensor {
   const targets = asDistribution(target, probabilities.size(1), probabilities);
   return targets.mul(probabilities.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON).log()).sum(1).neg().mean();
 }
 
 /** Categorical cross-entropy of logits (log-softmax fused, stable). */
-export function categoricalCrossEntropyFromLogits(logits: Tensor, target: Tensor): Tensor {
+export function categoricalCrossentropyFromLogits(logits: Tensor, target: Tensor): Tensor {
   return crossEntropy(logits, target);
 }
 
 /** Binary cross-entropy of probabilities in [0, 1], clipped as Keras clips them. */
-export function binaryCrossEntropy(probabilities: Tensor, target: Tensor): Tensor {
+export function binaryCrossentropy(probabilities: Tensor, target: Tensor): Tensor {
   return bceOfProbabilities(probabilities.clamp(KERAS_EPSILON, 1 - KERAS_EPSILON), target.to(probabilities.dtype).reshape([...probabilities.shape]));
 }
 
@@ -52,12 +52,12 @@ export function computeLoss(name: LossName, last: LayerOutput, target: Tensor): 
   switch (name) {
     case 'categorical_crossentropy':
       return last.activation === 'softmax' && last.preActivation
-        ? categoricalCrossEntropyFromLogits(last.preActivation, target)
-        : categoricalCrossEntropy(last.output, target);
+        ? categoricalCrossentropyFromLogits(last.preActivation, target)
+        : categoricalCrossentropy(last.output, target);
     case 'binary_crossentropy':
       return last.activation === 'sigmoid' && last.preActivation
         ? binaryCrossEntropyWithLogits(last.preActivation, target.to(last.preActivation.dtype).reshape([...last.preActivation.shape]))
-        : binaryCrossEntropy(last.output, target);
+        : binaryCrossentropy(last.output, target);
     case 'mse':
       return meanSquaredError(last.output, target);
   }

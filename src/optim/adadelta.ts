@@ -1,4 +1,4 @@
-import { type Tensor, foreachAdd, foreachAdd_, foreachAddcmul_, foreachDiv_, foreachMul_, foreachSqrt_ } from '../tensor/index.js';
+import { type Tensor, foreachAdd_, foreachAddcmul_, foreachCopy_, foreachDiv_, foreachMul_, foreachSqrt_ } from '../tensor/index.js';
 import { checkNumber } from '../tensor/validate.js';
 import { type NamedParameters, Optimizer } from './optimizer.js';
 
@@ -31,9 +31,13 @@ export class Adadelta extends Optimizer {
     const squaredUpdates = this.slot('accumulatedUpdate');
     foreachMul_(squaredGradients, this.rho);
     foreachAddcmul_(squaredGradients, grads, grads, 1 - this.rho);
-    const delta = foreachAdd(squaredUpdates, this.epsilon);
+    const delta = this.scratch('delta');
+    foreachCopy_(delta, squaredUpdates);
+    foreachAdd_(delta, this.epsilon);
     foreachSqrt_(delta);
-    const denominator = foreachAdd(squaredGradients, this.epsilon);
+    const denominator = this.scratch('denominator');
+    foreachCopy_(denominator, squaredGradients);
+    foreachAdd_(denominator, this.epsilon);
     foreachSqrt_(denominator);
     foreachDiv_(delta, denominator);
     foreachMul_(delta, grads);

@@ -1,4 +1,4 @@
-import { type Tensor, foreachAdd_, foreachAddcdiv_, foreachAddcmul_, foreachMul_, foreachSqrt } from '../tensor/index.js';
+import { type Tensor, foreachAdd_, foreachAddcdiv_, foreachAddcmul_, foreachCopy_, foreachMul_, foreachSqrt_ } from '../tensor/index.js';
 import { checkNumber } from '../tensor/validate.js';
 import { type NamedParameters, Optimizer } from './optimizer.js';
 
@@ -36,7 +36,9 @@ export class Adam extends Optimizer {
     foreachAddcmul_(v, grads, grads, 1 - this.beta2);
     const t = this.iterations;
     const stepSize = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    const denominator = foreachSqrt(v);
+    const denominator = this.scratch('denominator');
+    foreachCopy_(denominator, v);
+    foreachSqrt_(denominator);
     foreachAdd_(denominator, this.epsilon);
     foreachAddcdiv_(this.params, m, denominator, -stepSize);
   }

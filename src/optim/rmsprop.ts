@@ -1,4 +1,4 @@
-import { type Tensor, foreachAdd_, foreachAddcdiv_, foreachAddcmul_, foreachMul_, foreachSqrt } from '../tensor/index.js';
+import { type Tensor, foreachAdd_, foreachAddcdiv_, foreachAddcmul_, foreachCopy_, foreachMul_, foreachSqrt_ } from '../tensor/index.js';
 import { checkNumber } from '../tensor/validate.js';
 import { type NamedParameters, Optimizer } from './optimizer.js';
 
@@ -26,7 +26,9 @@ export class Rmsprop extends Optimizer {
     const average = this.slot('meanSquare');
     foreachMul_(average, this.rho);
     foreachAddcmul_(average, grads, grads, 1 - this.rho);
-    const denominator = foreachSqrt(average);
+    const denominator = this.scratch('denominator');
+    foreachCopy_(denominator, average);
+    foreachSqrt_(denominator);
     foreachAdd_(denominator, this.epsilon);
     foreachAddcdiv_(this.params, grads, denominator, -this.learningRate);
   }

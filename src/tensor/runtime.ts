@@ -14,6 +14,17 @@ export function getNumThreads(): number {
 export function liveTensorCount(): number {
   return native.liveTensors();
 }
+/**
+ * The glibc allocator settings the addon applies at load (mallopt in native/src/addon.cc), in
+ * GLIBC_TUNABLES form, so that a baseline process (C++, PyTorch) can be measured with the same ones.
+ */
+export const ALLOCATOR_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824';
+
+/** The environment for a baseline process measured beside the engine: same OpenMP, OpenBLAS and allocator settings. */
+export function baselineEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, GLIBC_TUNABLES: process.env['GLIBC_TUNABLES'] ?? ALLOCATOR_TUNABLES };
+}
+
 /** Bytes of native memory reported to V8 (which paces its garbage collections by it). */
 export function externalMemoryBytes(): number {
   return native.externalMemory();

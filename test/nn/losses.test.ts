@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  accuracy, binaryCrossEntropy, categoricalCrossEntropy, computeLoss, meanSquaredError,
+  accuracy, binaryCrossentropy, categoricalCrossentropy, computeLoss, meanSquaredError,
 } from '../../src/nn/index.js';
 import { tensor } from '../../src/tensor/index.js';
 import { assertClose } from '../helpers.js';
@@ -14,10 +14,10 @@ describe('losses', () => {
   it('categorical cross-entropy on probabilities, with class indices or one-hot targets', () => {
     const p = tensor([[0.25, 0.75], [0.8, 0.2]], undefined, f64);
     const expected = -(Math.log(0.75) + Math.log(0.8)) / 2;
-    assertClose([categoricalCrossEntropy(p, tensor([1, 0], undefined, int64)).item()], [expected]);
-    assertClose([categoricalCrossEntropy(p, tensor([[0, 1], [1, 0]], undefined, f64)).item()], [expected]);
+    assertClose([categoricalCrossentropy(p, tensor([1, 0], undefined, int64)).item()], [expected]);
+    assertClose([categoricalCrossentropy(p, tensor([[0, 1], [1, 0]], undefined, f64)).item()], [expected]);
     // A zero probability is clipped to 1e-7 as Keras does, not −log 0 = ∞.
-    assertClose([categoricalCrossEntropy(tensor([[1, 0]], undefined, f64), tensor([1], undefined, int64)).item()], [-Math.log(1e-7)]);
+    assertClose([categoricalCrossentropy(tensor([[1, 0]], undefined, f64), tensor([1], undefined, int64)).item()], [-Math.log(1e-7)]);
   });
 
   it('from a softmax layer the loss uses the logits, and equals the probability path', () => {
@@ -37,7 +37,7 @@ describe('losses', () => {
   it('binary cross-entropy on probabilities and through a sigmoid layer', () => {
     const p = tensor([0.9, 0.2], undefined, f64);
     const y = tensor([1, 0], undefined, f64);
-    assertClose([binaryCrossEntropy(p, y).item()], [-(Math.log(0.9) + Math.log(0.8)) / 2]);
+    assertClose([binaryCrossentropy(p, y).item()], [-(Math.log(0.9) + Math.log(0.8)) / 2]);
     const z = tensor([[2], [-1]], undefined, f64);
     const viaLogits = computeLoss('binary_crossentropy', { name: 'd', type: 'dense', activation: 'sigmoid', preActivation: z, output: z.sigmoid() }, y).item();
     const s = (v: number): number => 1 / (1 + Math.exp(-v));

@@ -1,0 +1,10 @@
+/** Data: file readers (IDX, NPY, CSV, MAT), built-in datasets, and seeded dataset operations. */
+export {
+  type Dataset, type DatasetSplits, checkDataset, select, size, batchIndices, randomSubset, randomLabels, trainTestSplit,
+} from './dataset.js';
+export { readIdx, idxToTensor, decodeIdx, type IdxData } from './idx.js';
+export { readNpy, npyToTensor, writeNpy, encodeNpy, decodeNpy, type NpyArray, type NpyData } from './npy.js';
+export { readCsv, parseCsv, type CsvOptions, type CsvTable } from './csv.js';
+export { readMat, type MatVariable, type MatData } from './mat.js';
+export { loadMnist, loadFashionMnist, FASHION_MNIST_DIR, type ImageLayout } from './builtin.js';
+export { generateIb12, loadIb12Mat, icosahedronVertices, allPatterns } from './ib12.js';
