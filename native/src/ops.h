@@ -27,7 +27,7 @@
   X(maskedFill) X(maskedSelect) X(cat) X(stack) X(split) X(chunk) X(flatten) X(squeeze) X(unsqueeze) \
   X(expand) X(repeat) X(flip) X(constantPadNd) X(contiguous) X(clone) X(triu) X(diagonal) X(toDtype) X(toDevice) \
   /* ops_nn.cc */ \
-  X(matmul) X(mm) X(bmm) X(linear) X(addmm) X(conv2d) X(maxPool2d) X(avgPool2d) X(oneHot) X(crossEntropy) \
+  X(matmul) X(mm) X(bmm) X(linear) X(addmm) X(addmm_) X(eigvalsh) X(conv2d) X(maxPool2d) X(avgPool2d) X(oneHot) X(crossEntropy) \
   X(nllLoss) X(mseLoss) X(binaryCrossEntropy) X(binaryCrossEntropyWithLogits) \
   /* ops_inplace.cc */ \
   X(add_) X(sub_) X(mul_) X(div_) X(exp_) X(pow_) X(clamp_) X(addcmul_) X(addcdiv_) X(zero_) X(fill_) \

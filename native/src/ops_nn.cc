@@ -17,6 +17,16 @@ INFOPLANE_OP(addmm, {
   return wrapTensor(info.Env(), at::addmm(tensorArg(info, 0, "input"), tensorArg(info, 1, "mat1"), tensorArg(info, 2, "mat2")));
 })
 
+// addmm_(self, mat1, mat2, beta, alpha): self ← beta·self + alpha·mat1·mat2 in place (one BLAS call into a
+// reused buffer).
+INFOPLANE_OP(addmm_, {
+  tensorArg(info, 0, "self").addmm_(tensorArg(info, 1, "mat1"), tensorArg(info, 2, "mat2"), scalarArg(info, 3, "beta"),
+                                    scalarArg(info, 4, "alpha"));
+  return info.Env().Undefined();
+})
+// eigvalsh(symmetric) → eigenvalues in ascending order (batched over leading dims).
+INFOPLANE_OP(eigvalsh, return wrapTensor(info.Env(), at::linalg_eigvalsh(tensorArg(info, 0, "input")));)
+
 // conv2d(input NCHW, weight[out,in/groups,kh,kw], bias?, stride[2], padding[2] | 'same' | 'valid', dilation[2], groups)
 INFOPLANE_OP(conv2d, {
   const at::Tensor& input = tensorArg(info, 0, "input");

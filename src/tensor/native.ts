@@ -141,6 +141,8 @@ export interface NativeOps {
   bmm(input: Handle, other: Handle): Handle;
   linear(input: Handle, weight: Handle, bias: Opt<Handle>): Handle;
   addmm(input: Handle, mat1: Handle, mat2: Handle): Handle;
+  addmm_(self: Handle, mat1: Handle, mat2: Handle, beta: number, alpha: number): void;
+  eigvalsh: Unary;
   conv2d(input: Handle, weight: Handle, bias: Opt<Handle>, stride: readonly number[], padding: readonly number[] | 'same' | 'valid', dilation: readonly number[], groups: number): Handle;
   maxPool2d(input: Handle, kernelSize: readonly number[], stride: readonly number[], padding: readonly number[], dilation: readonly number[], ceilMode: boolean): Handle;
   avgPool2d(input: Handle, kernelSize: readonly number[], stride: readonly number[], padding: readonly number[]): Handle;

@@ -316,6 +316,13 @@ export class Tensor {
   matmul(other: Tensor): Tensor { return new Tensor(native.matmul(this.handle, handleOf(other, 'other'))); }
   mm(other: Tensor): Tensor { return new Tensor(native.mm(this.handle, handleOf(other, 'other'))); }
   bmm(other: Tensor): Tensor { return new Tensor(native.bmm(this.handle, handleOf(other, 'other'))); }
+  /** this ← beta·this + alpha·mat1·mat2, in place (one BLAS call into an existing buffer). */
+  addmm_(mat1: Tensor, mat2: Tensor, beta = 1, alpha = 1): this {
+    native.addmm_(this.handle, handleOf(mat1, 'mat1'), handleOf(mat2, 'mat2'), checkNumber(beta, 'beta'), checkNumber(alpha, 'alpha'));
+    return this;
+  }
+  /** Eigenvalues of a symmetric matrix (or a batch of them), ascending. */
+  eigvalsh(): Tensor { return new Tensor(native.eigvalsh(this.handle)); }
 
   // ── in place (return this) ──────────────────────────────────────────────────────────────────────
   /** this += alpha·other */

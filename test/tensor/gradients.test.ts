@@ -102,6 +102,7 @@ describe('gradients match finite differences', () => {
     ['binaryCrossEntropy', (p, y) => binaryCrossEntropy(p.sigmoid(), y.sigmoid()), a, b],
     ['crossEntropy with probability targets', (x, y) => crossEntropy(x, y.softmax(1)), a, b],
     ['addcmul', (x, y) => x.addcmul(y, y, 0.5), a, b],
+    ['eigvalsh of a symmetric product', (x, y) => x.matmul(x.t()).add(y.matmul(y.t())).eigvalsh(), a, b],
     ['addcdiv', (x, y) => x.addcdiv(y, x.square().add(1), 2), a, b],
   ];
   for (const [name, fn, x, y] of binary) {

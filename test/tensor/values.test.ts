@@ -309,6 +309,11 @@ describe('linear algebra and nn ops', () => {
     assertTensor(stack([a, b]).bmm(stack([b, a])), [2, 2, 2], [19, 22, 43, 50, 23, 34, 31, 46]);
     assertTensor(linear(a, b, tensor([1, -1])), [2, 2], [18, 22, 40, 52]);
     assertTensor(addmm(tensor([1, -1]), a, b), [2, 2], [20, 21, 44, 49]);
+    const buffer = tensor([[1, 1], [1, 1]]);
+    assert.equal(buffer.addmm_(a, b, 2, -1), buffer);
+    assertTensor(buffer, [2, 2], [-17, -20, -41, -48]);
+    // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
+    assertTensor(tensor([[2, 1], [1, 2]], undefined, { dtype: 'float64' }).eigvalsh(), [2], [1, 3]);
   });
 
   it('conv2d with stride, padding (numbers, same, valid) and bias', () => {

@@ -1,0 +1,87 @@
+/**
+ * Binning estimators: discretise each activation, treat each sample's row of bin indices as one symbol,
+ * and take plug-in entropies of the symbols' empirical distribution.
+ *
+ * - Saxe et al. (2018, ibsgd `simplebinmi.py`): bin = ⌊t / binsize⌋ (default binsize 0.5). Inputs are
+ *   taken as distinct, so H(T|X) = 0 and I(X;T) = H(T); I(Y;T) = H(T) − Σ_c p(c)·H(T|Y=c).
+ * - Shwartz-Ziv & Tishby (2017, IDNNs `information_process.py`): `numBins` equally spaced edges on
+ *   [−1, 1] (default 30, as np.linspace(−1, 1, 30)), bin = number of edges ≤ t (np.digitize); I(X;T) =
+ *   H(T) − H(T|X) with H(T|X) over the distinct input patterns, which is not zero when inputs repeat.
+ */
+import { type Tensor, noGrad, tidy } from '../tensor/index.js';
+import { type Estimator, type LayerEstimate, NATS_TO_BITS, type ProbeData, exact } from './types.js';
+
+/** Plug-in entropy (nats) of the distribution given by counts. */
+export function entropyOfCounts(counts: readonly number[]): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.reduce((h, count) => (count > 0 ? h - (count / total) * Math.log(count / total) : h), 0);
+}
+
+/** For each sample, the index of its distinct row among `codes` (int64 [N, d]). */
+function symbolIds(codes: Tensor): number[] {
+  return tidy(() => codes.unique(0).inverse.toNumbers());
+}
+
+/** Plug-in H(A) and H(A | B) in nats for per-sample symbols a and groups b. */
+function entropyAndConditional(symbols: readonly number[], groups: readonly number[]): { h: number; conditional: number } {
+  const counts = new Map<number, number>();
+  const byGroup = new Map<number, Map<number, number>>();
+  symbols.forEach((symbol, i) => {
+    counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+    const group = byGroup.get(groups[i]!) ?? new Map<number, number>();
+    group.set(symbol, (group.get(symbol) ?? 0) + 1);
+    byGroup.set(groups[i]!, group);
+  });
+  let conditional = 0;
+  for (const group of byGroup.values()) {
+    const groupCounts = [...group.values()];
+    const size = groupCounts.reduce((a, b) => a + b, 0);
+    conditional += (size / symbols.length) * entropyOfCounts(groupCounts);
+  }
+  return { h: entropyOfCounts([...counts.values()]), conditional };
+}
+
+function estimateFromCodes(codes: Tensor, data: ProbeData, parameters: LayerEstimate['parameters']): LayerEstimate {
+  const symbols = symbolIds(codes);
+  const labels = data.labels.toNumbers();
+  const { h, conditional: hGivenY } = entropyAndConditional(symbols, labels);
+  const inputIds = data.inputIds ? data.inputIds.toNumbers() : symbols.map((_, i) => i);
+  const { conditional: hGivenX } = entropyAndConditional(symbols, inputIds);
+  return {
+    ixt: exact((h - hGivenX) * NATS_TO_BITS),
+    iyt: exact((h - hGivenY) * NATS_TO_BITS),
+    ht: exact(h * NATS_TO_BITS),
+    parameters: { ...parameters, samples: symbols.length, dims: codes.numel / Math.max(1, symbols.length) },
+  };
+}
+
+/** Saxe et al.'s binning: bin = ⌊t / binsize⌋. */
+export function binEstimator(options: { binsize?: number } = {}): Estimator {
+  const binsize = options.binsize ?? 0.5;
+  if (!(binsize > 0) || !Number.isFinite(binsize)) throw new RangeError(`binsize must be a positive number, got ${binsize}`);
+  return {
+    name: 'bin',
+    estimate: (data) => noGrad(() => tidy(() => {
+      const codes = data.activations.reshape([data.activations.size(0), -1]).to('float64').div(binsize).floor().to('int64');
+      // Saxe's inputs are distinct: H(T|X) = 0 whatever inputIds says.
+      return estimateFromCodes(codes, { ...data, inputIds: undefined }, { estimator: 'bin', binsize });
+    })),
+  };
+}
+
+/** Shwartz-Ziv & Tishby's binning: numBins edges on [−1, 1]; H(T|X) over distinct inputs. */
+export function tishbyBinEstimator(options: { numBins?: number } = {}): Estimator {
+  const numBins = options.numBins ?? 30;
+  if (!Number.isInteger(numBins) || numBins < 2) throw new RangeError(`numBins must be an integer ≥ 2, got ${numBins}`);
+  return {
+    name: 'tishby-bin',
+    estimate: (data) => noGrad(() => tidy(() => {
+      const flat = data.activations.reshape([data.activations.size(0), -1]).to('float64');
+      // np.digitize(t, edges) = the number of the equally spaced edges −1 + k·step that are ≤ t, i.e.
+      // ⌊(t + 1)/step⌋ + 1 clamped to [0, numBins] (computed without an N×d×numBins comparison).
+      const step = 2 / (numBins - 1);
+      const codes = flat.add(1).div(step).floor().add(1).clamp(0, numBins).to('int64');
+      return estimateFromCodes(codes, data, { estimator: 'tishby-bin', numBins });
+    })),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Estimating one layer: input checks, and the paper's two methods for convolutional layers (§3.1):
+ * **concat** flattens each sample's C·H·W values into one vector and estimates once; **mean** estimates
+ * each channel's H·W vector separately and reports the mean over channels, with the per-channel values.
+ * A dense layer ([N, d]) gives the same value under both.
+ */
+import { type Tensor, noGrad, tidy } from '../tensor/index.js';
+import type { Bounded, Estimator, LayerEstimate, ProbeData } from './types.js';
+
+export const CONV_METHODS = ['concat', 'mean'] as const;
+export type ConvMethod = (typeof CONV_METHODS)[number];
+
+export interface MethodEstimate extends LayerEstimate {
+  method: ConvMethod;
+  /** Under the mean method, each channel's own estimate. */
+  perChannel?: LayerEstimate[];
+}
+
+/** Checks probe data before any estimate: shapes agree, values finite, N ≥ 2, at least two classes. */
+export function checkProbeData(data: ProbeData): void {
+  const { activations, labels } = data;
+  if (activations.ndim < 2) throw new Error(`activations must be [N, d] or [N, C, H, W] but have shape [${activations.shape.join(', ')}]`);
+  const n = activations.size(0);
+  if (n < 2) throw new Error(`at least 2 samples are needed to estimate information, got ${n}`);
+  if (labels.ndim !== 1 || labels.size(0) !== n) {
+    throw new Error(`activations have ${n} samples but labels have shape [${labels.shape.join(', ')}]: give one label per sample`);
+  }
+  if (!['float32', 'float64', 'float16', 'bfloat16'].includes(activations.dtype)) throw new Error(`activations must be floating point, not ${activations.dtype}`);
+  tidy(() => {
+    const bad = activations.isfinite().logicalNot().sum().item();
+    if (bad > 0) throw new Error(`activations contain ${bad} NaN or infinite values; check the network or the file`);
+    if (labels.min().item() < 0 || labels.max().item() >= data.numClasses) {
+      throw new Error(`labels must be class indices in [0, ${data.numClasses - 1}]`);
+    }
+    if (labels.unique().values.size(0) < 2) throw new Error('labels hold a single class: I(Y;T) needs at least two classes in the probe set');
+  });
+  if (data.inputIds && (data.inputIds.ndim !== 1 || data.inputIds.size(0) !== n)) throw new Error(`inputIds must have one id per sample (${n})`);
+  if (data.inputs && data.inputs.size(0) !== n) throw new Error(`inputs have ${data.inputs.size(0)} samples but activations have ${n}`);
+}
+
+function meanBound(values: readonly Bounded[]): Bounded {
+  return {
+    lower: values.reduce((sum, v) => sum + v.lower, 0) / values.length,
+    upper: values.reduce((sum, v) => sum + v.upper, 0) / values.length,
+  };
+}
+
+/**
+ * One layer's estimate under a method.
+ *
+ * @example
+ * const estimate = estimateLayer(kdeEstimator({ noiseVariance: 0.1 }), { activations, labels, numClasses: 10 }, 'mean');
+ */
+export function estimateLayer(estimator: Estimator, data: ProbeData, method: ConvMethod = 'concat'): MethodEstimate {
+  checkProbeData(data);
+  const { activations } = data;
+  const n = activations.size(0);
+  if (activations.ndim <= 2 || method === 'concat') {
+    const flat = activations.ndim <= 2 ? activations : noGrad(() => activations.reshape([n, -1]));
+    try {
+      return { ...estimator.estimate({ ...data, activations: flat }), method };
+    } finally {
+      if (flat !== activations) flat.dispose();
+    }
+  }
+  const channels = activations.size(1);
+  const perChannel: LayerEstimate[] = [];
+  for (let c = 0; c < channels; c++) {
+    perChannel.push(tidy(() => estimator.estimate({ ...data, activations: activations.select(1, c).reshape([n, -1]) })));
+  }
+  return {
+    ixt: meanBound(perChannel.map((e) => e.ixt)),
+    iyt: meanBound(perChannel.map((e) => e.iyt)),
+    ht: meanBound(perChannel.map((e) => e.ht)),
+    parameters: { ...perChannel[0]!.parameters, channels },
+    method,
+    perChannel,
+  };
+}
+
+/** H(Y) in bits of the labels' empirical distribution: the ceiling of I(Y;T). */
+export function labelEntropyBits(labels: Tensor, numClasses: number): number {
+  const counts = tidy(() => labels.bincount(undefined, numClasses).toNumbers());
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.reduce((h, count) => (count > 0 ? h - (count / total) * Math.log2(count / total) : h), 0);
+}
