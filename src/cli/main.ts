@@ -1,6 +1,9 @@
 /** The `infoplane` command line: one file per command under src/cli, each thin. */
 import { Command, CommanderError } from 'commander';
 import { registerDoctor } from './doctor.js';
+import { registerMi } from './mi.js';
+import { registerCalibrate } from './calibrate.js';
+import { registerConvergence } from './convergence.js';
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -9,6 +12,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerDoctor(program);
+  registerMi(program);
+  registerCalibrate(program);
+  registerConvergence(program);
   try {
     await program.parseAsync([...argv]);
     return 0;

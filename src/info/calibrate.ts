@@ -4,7 +4,7 @@
  *
  * Criterion (documented, selectable): over a log-spaced grid of σ², compute the KDE bounds of I(Y;T) on
  * the given activations; a σ² *matches* when |estimate − H(Y)| ≤ upper − lower, where the estimate is
- * the upper bound, the lower bound, or their midpoint. The chosen σ² is the largest matching one (the
+ * the upper bound, the lower bound, or their midpoint (with 1e-9 bits of slack for rounding). The chosen σ² is the largest matching one (the
  * most noise that still resolves the labels). Every grid point is returned so the curve can be drawn.
  */
 import type { Tensor } from '../tensor/index.js';
@@ -48,7 +48,8 @@ export function calibrateNoiseVariance(
     const { iyt } = estimateLayer(kdeEstimator({ noiseVariance }), data, 'concat');
     const estimate = criterion === 'upper' ? iyt.upper : criterion === 'lower' ? iyt.lower : (iyt.lower + iyt.upper) / 2;
     const gap = iyt.upper - iyt.lower;
-    const point = { noiseVariance, iyt, estimate, gap, matches: Math.abs(estimate - labelEntropy) <= gap };
+    // 1e-9 bits of slack: at tiny σ² both bounds equal H(Y) up to rounding and the gap is 0.
+    const point = { noiseVariance, iyt, estimate, gap, matches: Math.abs(estimate - labelEntropy) <= gap + 1e-9 };
     options.onPoint?.(point, index);
     return point;
   });
