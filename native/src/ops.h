@@ -24,13 +24,13 @@
   X(norm) X(all) X(any) X(cumsum) X(softmax) X(logSoftmax) X(sort) X(topk) X(unique) X(bincount) X(histc) \
   /* ops_shape.cc */ \
   X(reshape) X(view) X(permute) X(transpose) X(narrow) X(select) X(indexSelect) X(gather) X(scatterAdd) \
-  X(maskedFill) X(maskedSelect) X(cat) X(stack) X(split) X(chunk) X(flatten) X(squeeze) X(unsqueeze) \
+  X(maskedFill) X(nonzero) X(maskedSelect) X(cat) X(stack) X(split) X(chunk) X(flatten) X(squeeze) X(unsqueeze) \
   X(expand) X(repeat) X(flip) X(constantPadNd) X(contiguous) X(clone) X(triu) X(diagonal) X(toDtype) X(toDevice) \
   /* ops_nn.cc */ \
   X(matmul) X(mm) X(bmm) X(linear) X(addmm) X(addmm_) X(eigvalsh) X(conv2d) X(maxPool2d) X(avgPool2d) X(oneHot) X(crossEntropy) \
   X(nllLoss) X(mseLoss) X(binaryCrossEntropy) X(binaryCrossEntropyWithLogits) \
   /* ops_inplace.cc */ \
-  X(add_) X(sub_) X(mul_) X(div_) X(exp_) X(pow_) X(clamp_) X(addcmul_) X(addcdiv_) X(zero_) X(fill_) \
+  X(add_) X(sub_) X(mul_) X(div_) X(exp_) X(sqrt_) X(pow_) X(clamp_) X(addcmul_) X(addcdiv_) X(zero_) X(fill_) \
   X(copy_) X(foreachAdd_) X(foreachMul_) X(foreachDiv_) X(foreachAddcmul_) X(foreachAddcdiv_) X(foreachZero_) \
   X(foreachSqrt) X(foreachSqrt_) X(foreachAdd) X(foreachCopy_) \
   /* ops_autograd.cc */ \

@@ -35,6 +35,10 @@ INFOPLANE_OP(exp_, {
   tensorArg(info, 0, "self").exp_();
   return info.Env().Undefined();
 })
+INFOPLANE_OP(sqrt_, {
+  tensorArg(info, 0, "self").sqrt_();
+  return info.Env().Undefined();
+})
 INFOPLANE_OP(pow_, {
   tensorArg(info, 0, "self").pow_(scalarArg(info, 1, "exponent"));
   return info.Env().Undefined();

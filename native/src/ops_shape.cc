@@ -32,6 +32,8 @@ INFOPLANE_OP(maskedFill, {
   return wrapTensor(info.Env(), at::masked_fill(tensorArg(info, 0, "input"), tensorArg(info, 1, "mask"),
                                                 scalarArg(info, 2, "value")));
 })
+// nonzero(input) → int64 [count, ndim]: the index of every non-zero element.
+INFOPLANE_OP(nonzero, return wrapTensor(info.Env(), at::nonzero(tensorArg(info, 0, "input")));)
 INFOPLANE_OP(maskedSelect, {
   return wrapTensor(info.Env(), at::masked_select(tensorArg(info, 0, "input"), tensorArg(info, 1, "mask")));
 })

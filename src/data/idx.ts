@@ -1,96 +1,143 @@
 /**
- * IDX, the MNIST file format (LeCun et al., "THE IDX FILE FORMAT" on the MNIST page): two zero bytes, a
- * type byte, a dimension count, one big-endian uint32 per dimension, then the values big-endian.
- * Gzipped files are read transparently.
+ * IDX, the MNIST file format (LeCun & Cortes, "THE IDX FILE FORMAT", http://yann.lecun.com/exdb/mnist/):
+ * two zero bytes, a type byte, a dimension count, one big-endian uint32 size per dimension, then the values
+ * big-endian in row-major order. Gzipped files (MNIST's own `.gz` downloads) are read transparently.
+ *
+ * This file also holds the byte-level helpers the other binary readers share (reading a file with errors
+ * that name it, copying raw values into an aligned typed array in host byte order).
  */
 import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { gunzipSync } from 'node:zlib';
-import { type Tensor, tensor } from '../tensor/index.js';
-import type { DType } from '../tensor/index.js';
+import { type DType, type Tensor, tensor } from '../tensor/index.js';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
-interface IdxType {
+/** A decoded IDX file: row-major values, the shape from its header, and the dtype of its type code. */
+export interface IdxArray {
+  data: IdxData;
+  shape: number[];
   dtype: DType;
-  bytes: number;
-  make: (length: number) => IdxData;
-  read: (view: DataView, offset: number) => number;
 }
 
-const TYPES: Record<number, IdxType> = {
-  0x08: { dtype: 'uint8', bytes: 1, make: (n) => new Uint8Array(n), read: (v, o) => v.getUint8(o) },
-  0x09: { dtype: 'int8', bytes: 1, make: (n) => new Int8Array(n), read: (v, o) => v.getInt8(o) },
-  0x0b: { dtype: 'int16', bytes: 2, make: (n) => new Int16Array(n), read: (v, o) => v.getInt16(o, false) },
-  0x0c: { dtype: 'int32', bytes: 4, make: (n) => new Int32Array(n), read: (v, o) => v.getInt32(o, false) },
-  0x0d: { dtype: 'float32', bytes: 4, make: (n) => new Float32Array(n), read: (v, o) => v.getFloat32(o, false) },
-  0x0e: { dtype: 'float64', bytes: 8, make: (n) => new Float64Array(n), read: (v, o) => v.getFloat64(o, false) },
+/** The type codes of the spec's table ("0x08: unsigned byte … 0x0E: double (8 bytes)"). */
+const IDX_TYPES: Record<number, { dtype: DType; bytes: number; make: (buffer: ArrayBuffer) => IdxData }> = {
+  0x08: { dtype: 'uint8', bytes: 1, make: (buffer) => new Uint8Array(buffer) },
+  0x09: { dtype: 'int8', bytes: 1, make: (buffer) => new Int8Array(buffer) },
+  0x0b: { dtype: 'int16', bytes: 2, make: (buffer) => new Int16Array(buffer) },
+  0x0c: { dtype: 'int32', bytes: 4, make: (buffer) => new Int32Array(buffer) },
+  0x0d: { dtype: 'float32', bytes: 4, make: (buffer) => new Float32Array(buffer) },
+  0x0e: { dtype: 'float64', bytes: 8, make: (buffer) => new Float64Array(buffer) },
 };
+const KNOWN_CODES = Object.keys(IDX_TYPES).map((code) => `0x${Number(code).toString(16).padStart(2, '0')}`).join(' ');
 
-/** Reads a file, gunzipping it when it is gzip-compressed; errors name the file. */
-export function readMaybeGzipped(file: string): Buffer {
-  let bytes: Buffer;
+/** Reads a whole file; a failure becomes an Error naming the file and the system's reason. */
+export function readFileBytes(file: string): Buffer {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (error) {
     throw new Error(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      return gunzipSync(bytes);
-    } catch (error) {
-      throw new Error(`${file}: the gzip stream is corrupt (${(error as Error).message})`);
-    }
-  }
-  return bytes;
 }
 
-/** Parses IDX bytes; `name` is used in error messages. */
-export function decodeIdx(bytes: Uint8Array, name: string): { data: IdxData; shape: number[]; dtype: DType } {
-  if (bytes.length < 4) throw new Error(`${name}: not an IDX file: ${bytes.length} bytes is shorter than the 4-byte magic number`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new Error(`${name}: not an IDX file: the magic number must start with two zero bytes but starts with 0x${bytes[0]!.toString(16)} 0x${bytes[1]!.toString(16)}`);
+/**
+ * Copies `length` bytes of `itemBytes`-wide values starting at `start` into a fresh ArrayBuffer in host byte
+ * order. The copy also aligns the values: a typed array cannot view a buffer at an offset that is not a
+ * multiple of its element size, and file headers put the data wherever they end.
+ */
+export function hostOrderCopy(bytes: Uint8Array, start: number, length: number, itemBytes: number, littleEndian: boolean): ArrayBuffer {
+  const buffer = new ArrayBuffer(length);
+  const copy = Buffer.from(buffer);
+  copy.set(bytes.subarray(start, start + length));
+  if (itemBytes > 1 && littleEndian !== (endianness() === 'LE')) {
+    if (itemBytes === 2) copy.swap16();
+    else if (itemBytes === 4) copy.swap32();
+    else copy.swap64();
   }
-  const type = TYPES[bytes[2]!];
-  if (!type) throw new Error(`${name}: unknown IDX data type 0x${bytes[2]!.toString(16)} (known: 0x08 0x09 0x0b 0x0c 0x0d 0x0e)`);
+  return buffer;
+}
+
+/** The index of the first NaN or ±Infinity in float data, or -1. */
+export function firstNonFinite(data: ArrayLike<number | bigint>): number {
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) return -1;
+  return data.findIndex((value) => !Number.isFinite(value));
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** The file's bytes, gunzipped when the name ends in .gz or the content starts with gzip's magic 1f 8b. */
+function readMaybeGzipped(file: string): Buffer {
+  const bytes = readFileBytes(file);
+  if (!isGzip(bytes) && !file.endsWith('.gz')) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    const hint = isGzip(bytes) ? 'the download may be incomplete; fetch the file again' : 'the name ends in .gz but the content is not gzip-compressed';
+    throw new Error(`${file}: cannot gunzip the file (${(error as Error).message}): ${hint}`);
+  }
+}
+
+const hex = (byte: number): string => `0x${byte.toString(16).padStart(2, '0')}`;
+
+/**
+ * Parses the bytes of an (uncompressed) IDX file; `name` starts every error message.
+ *
+ * @example
+ * const { data, shape } = decodeIdx(new Uint8Array([0, 0, 0x08, 1, 0, 0, 0, 2, 7, 9]), 'inline');
+ * // data: Uint8Array [7, 9], shape: [2]
+ */
+export function decodeIdx(bytes: Uint8Array, name: string): IdxArray {
+  const fail = (problem: string): never => {
+    throw new Error(`${name}: ${problem}`);
+  };
+  if (bytes.length < 4) fail(`not an IDX file: ${bytes.length} bytes is shorter than the 4-byte magic number`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    fail(`not an IDX file: the magic number must start with two zero bytes but starts with ${hex(bytes[0]!)} ${hex(bytes[1]!)}`);
+  }
+  const type = IDX_TYPES[bytes[2]!] ?? fail(`unknown IDX data type ${hex(bytes[2]!)} in the magic number (known: ${KNOWN_CODES})`);
   const dims = bytes[3]!;
-  if (dims < 1) throw new Error(`${name}: an IDX file needs at least one dimension but declares 0`);
+  if (dims < 1) fail('the magic number declares 0 dimensions; an IDX file has at least one');
   const headerLength = 4 + 4 * dims;
-  if (bytes.length < headerLength) throw new Error(`${name}: truncated: the header declares ${dims} dimensions but the file ends after ${bytes.length} bytes`);
+  if (bytes.length < headerLength) {
+    fail(`truncated: the header declares ${dims} dimensions (${headerLength} header bytes) but the file has ${bytes.length} bytes`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: dims }, (_, i) => view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = count * type.bytes;
   const actual = bytes.length - headerLength;
-  if (actual !== expected) {
-    const problem = actual < expected ? 'truncated' : 'trailing bytes';
-    throw new Error(`${name}: ${problem}: the header declares ${shape.join('×')} = ${count} ${type.dtype} values (${expected} bytes) but the file has ${actual} bytes after the header`);
+  if (actual < expected) {
+    fail(`truncated: the header declares ${shape.join('×')} = ${count} ${type.dtype} values (${expected} bytes of data) but the file has ${actual} bytes after the header; the file is incomplete, fetch it again`);
   }
-  let data: IdxData;
-  if (type.bytes === 1) {
-    data = type.make(count);
-    data.set(type.dtype === 'uint8' ? bytes.subarray(headerLength) : new Int8Array(bytes.buffer, bytes.byteOffset + headerLength, count));
-  } else {
-    data = type.make(count);
-    for (let i = 0; i < count; i++) data[i] = type.read(view, headerLength + i * type.bytes);
-    if (type.dtype === 'float32' || type.dtype === 'float64') {
-      const bad = (data as Float32Array | Float64Array).findIndex((value) => !Number.isFinite(value));
-      if (bad >= 0) throw new Error(`${name}: value ${bad} is ${data[bad]}; the data must be finite`);
-    }
+  if (actual > expected) {
+    fail(`trailing bytes: the header declares ${shape.join('×')} = ${count} ${type.dtype} values (${expected} bytes of data) but the file has ${actual} bytes after the header (${actual - expected} too many)`);
   }
+  const data = type.make(hostOrderCopy(bytes, headerLength, expected, type.bytes, false));
+  const bad = firstNonFinite(data);
+  if (bad >= 0) fail(`value ${bad} is ${data[bad]}; the data must be finite`);
   return { data, shape, dtype: type.dtype };
 }
 
 /**
- * Reads an IDX file (optionally gzipped).
+ * Reads an IDX file, gzipped or not. Values keep the file's type (uint8 images stay `Uint8Array`).
  *
- * @example const { data, shape } = readIdx('train-images-idx3-ubyte'); // Uint8Array, [60000, 28, 28]
+ * @example
+ * const { data, shape, dtype } = readIdx('/usr/share/datasets/mnist/train-images-idx3-ubyte.gz');
+ * // data: Uint8Array(47040000), shape: [60000, 28, 28], dtype: 'uint8'
  */
-export function readIdx(file: string): { data: IdxData; shape: number[]; dtype: DType } {
+export function readIdx(file: string): IdxArray {
   return decodeIdx(readMaybeGzipped(file), file);
 }
 
-/** An IDX file as a tensor of its own dtype. */
+/**
+ * Reads an IDX file into a tensor of the file's dtype and shape.
+ *
+ * @example
+ * const labels = idxToTensor('t10k-labels-idx1-ubyte'); // uint8 tensor of shape [10000]
+ */
 export function idxToTensor(file: string): Tensor {
-  const { data, shape } = readIdx(file);
-  return tensor(data, shape);
+  const { data, shape, dtype } = readIdx(file);
+  return tensor(data, shape, { dtype });
 }

@@ -9,13 +9,13 @@
  *
  * The pairwise work is done once per layer, in square blocks of rows and columns, visiting each pair of
  * blocks once (the kernel is symmetric: a block's row sums serve one side and its column sums the
- * other). For each block the kernel exp(−D/2σ²) is formed in place in one reused buffer; the lower
- * bound's kernel is the same block to the power ¼, and every class sum is a product with the one-hot
- * labels. No N×N matrix ever exists, nothing N×N is allocated per call, and everything is float64: the
+ * other). For each block the kernel exp(−D/2σ²) is formed in place in one reused buffer by one matrix
+ * product and one exp; the lower bound's kernel is the same block to the power ¼ (two square roots), and
+ * the class sums and the total are one product with [one-hot labels | 1]. No N×N matrix ever exists, nothing N×N is allocated per call, and everything is float64: the
  * log-sum-exp needs it.
  */
 import {
-  type Tensor, empty, keep, noGrad, oneHot, tidy, zeros,
+  type Tensor, cat, empty, keep, noGrad, oneHot, onesLike, tidy, zeros,
 } from '../tensor/index.js';
 import { type Bounded, type Estimator, type LayerEstimate, NATS_TO_BITS, type ProbeData } from './types.js';
 
@@ -29,9 +29,20 @@ export interface KernelSums {
 /** Rows per block. A 2048² float64 buffer is 32 MiB: big enough for BLAS, small for memory. */
 export const DEFAULT_BLOCK_SIZE = 2048;
 
+/** Raises kernel values in place to the power `exponent`: two square roots for ¼ (pow is several times slower). */
+function raiseKernel(block: Tensor, exponent: number): void {
+  if (exponent === 0.25) block.sqrt_().sqrt_();
+  else if (exponent === 0.5) block.sqrt_();
+  else block.pow_(exponent);
+}
+
 /**
  * For each variance v (ascending), each sample's log of its Gaussian-kernel sum exp(−D_ij/2v), over all
  * samples and over its own class. Memory beyond the inputs: one block² buffer and O(N·classes).
+ *
+ * One matrix product per block gives the kernel's exponent directly: with a_i = [t_i, ‖t_i‖², 1] and
+ * b_j = [t_j/v, −1/2v, −‖t_j‖²/2v], a_i·b_j = −D_ij/2v. One product with [one-hot | 1] then gives
+ * every class sum and the total at once.
  */
 export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numClasses: number, variances: readonly number[], blockSize = DEFAULT_BLOCK_SIZE): KernelSums {
   if (variances.some((v, i) => !(v > 0) || (i > 0 && v < variances[i - 1]!))) {
@@ -39,36 +50,47 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
   }
   return noGrad(() => tidy(() => {
     const n = activations.size(0);
-    // Distances do not change under translation; centring keeps ‖t‖² small and the Gram cancellation mild.
-    const x = activations.to('float64').reshape([n, -1]);
-    const centred = x.sub(x.mean(0, true));
-    const squaredNorms = centred.square().sum(1);
-    const classes = oneHot(labels, numClasses).to('float64');
+    const d = activations.numel / n;
+    const first = variances[0]!;
+    // left_i = [t_i, ‖t_i‖², 1] and right_j = [t_j/v₀, −1/2v₀, −‖t_j‖²/2v₀], built in place so that the
+    // only N×d float64 copies are these two (N = 70 000, d = 1024 stays within 1.5 GiB).
+    const left = empty([n, d + 2], { dtype: 'float64' });
+    const points = left.narrow(1, 0, d);
+    points.copy_(activations.reshape([n, d]));
+    // Distances do not change under translation; centring keeps ‖t‖² small and the cancellation mild.
+    points.sub_(tidy(() => points.mean(0, true)));
+    const squaredNorms = tidy(() => points.norm(2, 1, true).square());
+    left.narrow(1, d, 1).copy_(squaredNorms);
+    left.narrow(1, d + 1, 1).fill_(1);
+    const right = empty([n, d + 2], { dtype: 'float64' });
+    right.narrow(1, 0, d).copy_(points).div_(first);
+    right.narrow(1, d, 1).fill_(-1 / (2 * first));
+    right.narrow(1, d + 1, 1).copy_(squaredNorms).mul_(-1 / (2 * first));
+    // Column c < numClasses: membership of class c; the last column: every sample.
+    const targets = cat([oneHot(labels, numClasses).to('float64'), onesLike(squaredNorms)], 1);
     const all = variances.map(() => zeros([n], { dtype: 'float64' }));
     const own = variances.map(() => zeros([n], { dtype: 'float64' }));
     const size = Math.max(1, Math.min(blockSize, n));
     const buffer = empty([size * size], { dtype: 'float64' });
+    const accumulate = (sums: Tensor, k: number, start: number, count: number, classLabels: Tensor): void => {
+      all[k]!.narrow(0, start, count).add_(sums.select(1, numClasses));
+      own[k]!.narrow(0, start, count).add_(sums.gather(1, classLabels).squeeze(1));
+    };
     for (let i0 = 0; i0 < n; i0 += size) {
       const bi = Math.min(size, n - i0);
       for (let j0 = i0; j0 < n; j0 += size) {
         const bj = Math.min(size, n - j0);
         tidy(() => {
           const block = buffer.narrow(0, 0, bi * bj).view([bi, bj]);
-          // D = ‖t_i‖² + ‖t_j‖² − 2 t_i·t_j, clamped at 0 against rounding.
-          block.addmm_(centred.narrow(0, i0, bi), centred.narrow(0, j0, bj).t(), 0, -2);
-          block.add_(squaredNorms.narrow(0, i0, bi).unsqueeze(1)).add_(squaredNorms.narrow(0, j0, bj).unsqueeze(0)).clamp_(0);
-          block.mul_(-1 / (2 * variances[0]!)).exp_();
+          // −D/2v₀ in one product; rounding can leave +1e-13 on the diagonal, harmless in exp.
+          block.addmm_(left.narrow(0, i0, bi), right.narrow(0, j0, bj).t(), 0, 1).exp_();
           const labelsI = labels.narrow(0, i0, bi).unsqueeze(1);
           const labelsJ = labels.narrow(0, j0, bj).unsqueeze(1);
           variances.forEach((variance, k) => {
             // exp(−D/2v_k) = exp(−D/2v_{k−1})^(v_{k−1}/v_k)
-            if (k > 0) block.pow_(variances[k - 1]! / variance);
-            all[k]!.narrow(0, i0, bi).add_(block.sum(1));
-            own[k]!.narrow(0, i0, bi).add_(block.mm(classes.narrow(0, j0, bj)).gather(1, labelsI).squeeze(1));
-            if (j0 !== i0) {
-              all[k]!.narrow(0, j0, bj).add_(block.sum(0));
-              own[k]!.narrow(0, j0, bj).add_(block.t().mm(classes.narrow(0, i0, bi)).gather(1, labelsJ).squeeze(1));
-            }
+            if (k > 0) raiseKernel(block, variances[k - 1]! / variance);
+            accumulate(block.mm(targets.narrow(0, j0, bj)), k, i0, bi, labelsI);
+            if (j0 !== i0) accumulate(block.t().mm(targets.narrow(0, i0, bi)), k, j0, bj, labelsJ);
           });
         });
       }

@@ -120,6 +120,7 @@ export interface NativeOps {
   scatterAdd(input: Handle, dim: number, index: Handle, src: Handle): Handle;
   maskedFill(input: Handle, mask: Handle, value: number | boolean): Handle;
   maskedSelect(input: Handle, mask: Handle): Handle;
+  nonzero: Unary;
   cat(tensors: readonly Handle[], dim: number): Handle;
   stack(tensors: readonly Handle[], dim: number): Handle;
   split(input: Handle, size: number, dim: number): Handle[];
@@ -157,6 +158,7 @@ export interface NativeOps {
   mul_(self: Handle, other: Operand): void;
   div_(self: Handle, other: Operand): void;
   exp_(self: Handle): void;
+  sqrt_(self: Handle): void;
   pow_(self: Handle, exponent: number): void;
   clamp_(self: Handle, min: Opt<number>, max: Opt<number>): void;
   addcmul_(self: Handle, tensor1: Handle, tensor2: Handle, value: number): void;

@@ -283,6 +283,8 @@ export class Tensor {
     return new Tensor(native.maskedFill(this.handle, handleOf(mask, 'mask'), typeof value === 'boolean' ? value : checkNumber(value, 'value')));
   }
   maskedSelect(mask: Tensor): Tensor { return new Tensor(native.maskedSelect(this.handle, handleOf(mask, 'mask'))); }
+  /** The indices of the non-zero elements, int64 [count, ndim]. */
+  nonzero(): Tensor { return new Tensor(native.nonzero(this.handle)); }
   split(size: number, dim = 0): Tensor[] {
     return native.split(this.handle, checkInteger(size, 'size'), checkInteger(dim, 'dim')).map((handle) => new Tensor(handle));
   }
@@ -332,6 +334,7 @@ export class Tensor {
   mul_(other: TensorLike): this { native.mul_(this.handle, operandOf(other, 'other')); return this; }
   div_(other: TensorLike): this { native.div_(this.handle, operandOf(other, 'other')); return this; }
   exp_(): this { native.exp_(this.handle); return this; }
+  sqrt_(): this { native.sqrt_(this.handle); return this; }
   pow_(exponent: number): this { native.pow_(this.handle, checkNumber(exponent, 'exponent')); return this; }
   clamp_(min?: number, max?: number): this {
     native.clamp_(this.handle, optionalNumber(min, 'min'), optionalNumber(max, 'max'));

@@ -282,6 +282,7 @@ describe('shapes and indexing', () => {
     assertTensor(totals, [3], [4, 0, 2]);
     assertTensor(x.maskedFill(x.gt(3), -1), [2, 3], [0, 1, 2, 3, -1, -1]);
     assertTensor(x.maskedSelect(x.gt(3)), [2], [4, 5]);
+    assertTensor(x.gt(3).nonzero(), [2, 2], [1, 1, 1, 2]);
     assertTensor(x.triu(), [2, 3], [0, 1, 2, 0, 4, 5]);
     assertTensor(arange(9).reshape([3, 3]).diagonal(), [3], [0, 4, 8]);
   });
@@ -381,7 +382,7 @@ describe('linear algebra and nn ops', () => {
 });
 
 describe('in-place updates', () => {
-  it('add_, sub_, mul_, div_, addcmul_, addcdiv_, zero_, fill_, copy_, clamp_, pow_, exp_ return the tensor', () => {
+  it('add_, sub_, mul_, div_, addcmul_, addcdiv_, zero_, fill_, copy_, clamp_, pow_, sqrt_, exp_ return the tensor', () => {
     const t = tensor([1, 2]);
     assert.equal(t.add_(tensor([1, 1]), 2), t);
     assertClose(t.toNumbers(), [3, 4]);
@@ -395,6 +396,9 @@ describe('in-place updates', () => {
     assertClose(t.toNumbers(), [5, 6]);
     t.pow_(2);
     assertClose(t.toNumbers(), [25, 36]);
+    t.sqrt_();
+    assertClose(t.toNumbers(), [5, 6]);
+    t.pow_(2);
     t.zero_().exp_();
     assertClose(t.toNumbers(), [1, 1]);
     t.fill_(9);
