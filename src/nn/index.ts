@@ -4,7 +4,7 @@ export { Layer, Dense, Conv2D, MaxPooling2D, Flatten, Dropout, Activation, type 
 export { Sequential } from './sequential.js';
 export { type ModelSpec, type LayerSpec, type ResolvedModelSpec, resolveModelSpec, modelSpecSchema } from './spec.js';
 export { ACTIVATIONS, type ActivationName, activate } from './activations.js';
-export { INITIALIZERS, type InitializerName, initKernel, initBias, fans } from './init.js';
+export { INITIALIZERS, type InitializerName, initKernel, initBias, fans, truncatedNormal } from './init.js';
 export {
   LOSSES, type LossName, KERAS_EPSILON, computeLoss, accuracy, categoricalCrossentropy, categoricalCrossentropyFromLogits,
   binaryCrossentropy, meanSquaredError,

@@ -161,6 +161,16 @@ describe('models from specs', () => {
 });
 
 describe('initialisers', () => {
+  it('truncated-normal: N(0, 1/units) with nothing beyond two standard deviations, zero biases', () => {
+    const generator = new Generator(3);
+    const kernel = initKernel('truncated-normal', [100, 400], generator, 'float64');
+    const sigma = 1 / Math.sqrt(100);
+    assert.ok(kernel.abs().max().item() <= 2 * sigma + 1e-15);
+    // The variance of a standard normal truncated at ±2 is 0.7737.
+    assert.ok(Math.abs(kernel.var().item() / (0.7737 * sigma ** 2) - 1) < 0.03);
+    assert.deepEqual(initBias('truncated-normal', 2, [2, 3], generator).toNumbers(), [0, 0]);
+  });
+
   it('keras: glorot-uniform kernels within ±√(6/(fanIn+fanOut)) with the uniform variance, zero biases', () => {
     const generator = new Generator(1);
     const kernel = initKernel('keras', [64, 32, 3, 3], generator, 'float64');
