@@ -14,6 +14,7 @@ import type { DatasetSplits } from '../src/data/dataset.js';
 import { evaluate, trainEpoch } from '../src/experiment/trainer.js';
 import { type ModelSpec, Sequential } from '../src/nn/index.js';
 import { type OptimizerSpec, createOptimizer } from '../src/optim/index.js';
+import { PRESETS } from '../src/experiment/presets.js';
 import { Generator, baselineEnvironment, deriveSeed, engineInfo, getNumThreads } from '../src/tensor/index.js';
 import { median, timeSeconds, verdict } from './lib/stats.js';
 
@@ -28,40 +29,10 @@ interface ModelCase {
   layout: 'flat' | 'image';
 }
 
+/** The models come from the presets, so the bench trains exactly what `infoplane run` trains. */
 const CASES: ModelCase[] = [
-  {
-    name: 'cnn',
-    layout: 'image',
-    epochs: 12,
-    optimizer: { type: 'adadelta' },
-    spec: {
-      inputShape: [1, 28, 28],
-      layers: [
-        { type: 'conv2d', filters: 32, kernelSize: 3, activation: 'relu' },
-        { type: 'conv2d', filters: 64, kernelSize: 3, activation: 'relu' },
-        { type: 'maxPooling2d', poolSize: 2 },
-        { type: 'flatten' },
-        { type: 'dense', units: 128, activation: 'relu' },
-        { type: 'dense', units: 10, activation: 'softmax' },
-      ],
-    },
-  },
-  {
-    name: 'mlp',
-    layout: 'flat',
-    epochs: 20,
-    optimizer: { type: 'sgd', learningRate: 0.001 },
-    spec: {
-      inputShape: [784],
-      layers: [
-        { type: 'dense', units: 1024, activation: 'tanh' },
-        { type: 'dense', units: 20, activation: 'tanh' },
-        { type: 'dense', units: 20, activation: 'tanh' },
-        { type: 'dense', units: 20, activation: 'tanh' },
-        { type: 'dense', units: 10, activation: 'softmax' },
-      ],
-    },
-  },
+  { name: 'cnn', layout: 'image', epochs: 12, optimizer: { type: 'adadelta' }, spec: { inputShape: [1, 28, 28], layers: PRESETS['mnist-cnn']!.model.layers } },
+  { name: 'mlp', layout: 'flat', epochs: 20, optimizer: { type: 'sgd', learningRate: 0.001 }, spec: { inputShape: [784], layers: PRESETS['fig5-mlp']!.model.layers } },
 ];
 
 /** Installs Debian's python3-torch when missing (the baseline's only dependency). */

@@ -4,7 +4,7 @@
  * One column may hold the labels. Blank lines are skipped; line numbers in errors count them.
  */
 import { checkInteger, invalid } from '../tensor/validate.js';
-import { readFileBytes } from './idx.js';
+import { readFileBytes } from './bytes.js';
 
 export interface CsvOptions {
   /** true, false, or 'auto' (the default): a first row with any cell that is not a number is a header. */

@@ -2,14 +2,11 @@
  * IDX, the MNIST file format (LeCun & Cortes, "THE IDX FILE FORMAT", http://yann.lecun.com/exdb/mnist/):
  * two zero bytes, a type byte, a dimension count, one big-endian uint32 size per dimension, then the values
  * big-endian in row-major order. Gzipped files (MNIST's own `.gz` downloads) are read transparently.
- *
- * This file also holds the byte-level helpers the other binary readers share (reading a file with errors
- * that name it, copying raw values into an aligned typed array in host byte order).
+
  */
-import { readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { type DType, type Tensor, tensor } from '../tensor/index.js';
+import { firstNonFinite, hostOrderCopy, readFileBytes } from './bytes.js';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -30,38 +27,6 @@ const IDX_TYPES: Record<number, { dtype: DType; bytes: number; make: (buffer: Ar
   0x0e: { dtype: 'float64', bytes: 8, make: (buffer) => new Float64Array(buffer) },
 };
 const KNOWN_CODES = Object.keys(IDX_TYPES).map((code) => `0x${Number(code).toString(16).padStart(2, '0')}`).join(' ');
-
-/** Reads a whole file; a failure becomes an Error naming the file and the system's reason. */
-export function readFileBytes(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new Error(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-}
-
-/**
- * Copies `length` bytes of `itemBytes`-wide values starting at `start` into a fresh ArrayBuffer in host byte
- * order. The copy also aligns the values: a typed array cannot view a buffer at an offset that is not a
- * multiple of its element size, and file headers put the data wherever they end.
- */
-export function hostOrderCopy(bytes: Uint8Array, start: number, length: number, itemBytes: number, littleEndian: boolean): ArrayBuffer {
-  const buffer = new ArrayBuffer(length);
-  const copy = Buffer.from(buffer);
-  copy.set(bytes.subarray(start, start + length));
-  if (itemBytes > 1 && littleEndian !== (endianness() === 'LE')) {
-    if (itemBytes === 2) copy.swap16();
-    else if (itemBytes === 4) copy.swap32();
-    else copy.swap64();
-  }
-  return buffer;
-}
-
-/** The index of the first NaN or ±Infinity in float data, or -1. */
-export function firstNonFinite(data: ArrayLike<number | bigint>): number {
-  if (!(data instanceof Float32Array || data instanceof Float64Array)) return -1;
-  return data.findIndex((value) => !Number.isFinite(value));
-}
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -108,11 +73,12 @@ export function decodeIdx(bytes: Uint8Array, name: string): IdxArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = count * type.bytes;
   const actual = bytes.length - headerLength;
+  const declared = `${shape.length > 1 ? `${shape.join('×')} = ` : ''}${count} ${type.dtype} values (${expected} bytes of data)`;
   if (actual < expected) {
-    fail(`truncated: the header declares ${shape.join('×')} = ${count} ${type.dtype} values (${expected} bytes of data) but the file has ${actual} bytes after the header; the file is incomplete, fetch it again`);
+    fail(`truncated: the header declares ${declared} but the file has ${actual} bytes after the header; the file is incomplete, fetch it again`);
   }
   if (actual > expected) {
-    fail(`trailing bytes: the header declares ${shape.join('×')} = ${count} ${type.dtype} values (${expected} bytes of data) but the file has ${actual} bytes after the header (${actual - expected} too many)`);
+    fail(`trailing bytes: the header declares ${declared} but the file has ${actual} bytes after the header (${actual - expected} too many)`);
   }
   const data = type.make(hostOrderCopy(bytes, headerLength, expected, type.bytes, false));
   const bad = firstNonFinite(data);

@@ -2,9 +2,9 @@
 export {
   type Dataset, type DatasetSplits, checkDataset, select, size, batchIndices, randomSubset, randomLabels, trainTestSplit,
 } from './dataset.js';
-export { readIdx, idxToTensor, decodeIdx, type IdxData } from './idx.js';
-export { readNpy, npyToTensor, writeNpy, encodeNpy, decodeNpy, type NpyArray, type NpyData } from './npy.js';
+export { readIdx, idxToTensor, decodeIdx, type IdxData, type IdxArray } from './idx.js';
+export { readNpy, npyToTensor, writeNpy, encodeNpy, decodeNpy, type NpyArray, type NpyData, type NpyReadOptions } from './npy.js';
 export { readCsv, parseCsv, type CsvOptions, type CsvTable } from './csv.js';
-export { readMat, type MatVariable, type MatData } from './mat.js';
+export { readMat, MatFile, type MatVariable, type MatData, type MatClass } from './mat.js';
 export { loadMnist, loadFashionMnist, FASHION_MNIST_DIR, type ImageLayout } from './builtin.js';
 export { generateIb12, loadIb12Mat, icosahedronVertices, allPatterns } from './ib12.js';

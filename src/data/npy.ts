@@ -8,7 +8,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } fro
 import { type DType, Tensor, tensor } from '../tensor/index.js';
 import { dtypeOfTypedArray } from '../tensor/dtype.js';
 import { checkShape, invalid } from '../tensor/validate.js';
-import { firstNonFinite, hostOrderCopy, readFileBytes } from './idx.js';
+import { firstNonFinite, hostOrderCopy, readFileBytes } from './bytes.js';
 import { columnMajorToRowMajor } from './layout.js';
 
 export type NpyData = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array;
@@ -59,7 +59,7 @@ function pythonShape(shape: readonly number[]): string {
  * writes (single- or double-quoted strings, True/False, integers, tuples) and refuse anything else.
  */
 function parseNpyHeader(text: string, fail: (problem: string) => never): { descr: string; fortranOrder: boolean; shape: number[] } {
-  const malformed = (problem: string): never => fail(`malformed NPY header (${problem}): ${JSON.stringify(text)}`);
+  const malformed = (problem: string): never => fail(`malformed NPY header (${problem}): ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}`);
   let position = 0;
   const peek = (): string => {
     while (position < text.length && ' \t\r\n'.includes(text[position]!)) position++;
@@ -140,7 +140,8 @@ function resolveDescr(descr: string, fail: (problem: string) => never): (typeof 
     fail(`unsupported dtype '${descr}' (supported: ${SUPPORTED}); convert the array before saving, e.g. np.save(path, a.astype('<f4'))`);
   }
   const order = match[1];
-  // '<' little, '=' native (every platform numpy writes on is little-endian here), '|' not applicable.
+  // '<' little, '|' not applicable (one-byte types). numpy never writes '=' (native) or no mark at all, as
+  // dtype.str resolves them; a hand-made file using them is read as little-endian, like the rest.
   if (type.bytes > 1 && order === '>') {
     fail(`big-endian dtype '${descr}' is not supported: save the array little-endian, e.g. np.save(path, a.astype('<${match[2]}'))`);
   }

@@ -1,0 +1,35 @@
+/** Byte-level helpers the binary readers share: reading a file with errors that name it, aligned copies in host byte order. */
+import { readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+
+/** Reads a whole file; a failure becomes an Error naming the file and the system's reason. */
+export function readFileBytes(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * Copies `length` bytes of `itemBytes`-wide values starting at `start` into a fresh ArrayBuffer in host byte
+ * order. The copy also aligns the values: a typed array cannot view a buffer at an offset that is not a
+ * multiple of its element size, and file headers put the data wherever they end.
+ */
+export function hostOrderCopy(bytes: Uint8Array, start: number, length: number, itemBytes: number, littleEndian: boolean): ArrayBuffer {
+  const buffer = new ArrayBuffer(length);
+  const copy = Buffer.from(buffer);
+  copy.set(bytes.subarray(start, start + length));
+  if (itemBytes > 1 && littleEndian !== (endianness() === 'LE')) {
+    if (itemBytes === 2) copy.swap16();
+    else if (itemBytes === 4) copy.swap32();
+    else copy.swap64();
+  }
+  return buffer;
+}
+
+/** The index of the first NaN or ±Infinity in float data, or -1. */
+export function firstNonFinite(data: ArrayLike<number | bigint>): number {
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) return -1;
+  return data.findIndex((value) => !Number.isFinite(value));
+}
