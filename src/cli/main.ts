@@ -4,6 +4,7 @@ import { registerDoctor } from './doctor.js';
 import { registerMi } from './mi.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerConvergence } from './convergence.js';
+import { registerRun } from './run.js';
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -11,6 +12,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Information-bottleneck analysis of neural networks')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerRun(program);
   registerDoctor(program);
   registerMi(program);
   registerCalibrate(program);

@@ -8,6 +8,10 @@ export interface Progress {
   tick(amount?: number, detail?: string): void;
   /** Sets a new total or label (e.g. the next phase) without finishing. */
   update(options: { total?: number; label?: string }): void;
+  /** Sets the text after the bar (e.g. the current phase) and redraws if due. */
+  detail(text: string): void;
+  /** Prints a line of results on `stream` without tearing the bar (cleared, printed, redrawn). */
+  print(line: string, stream?: NodeJS.WriteStream): void;
   /** Completes the bar and moves to a new line. */
   done(detail?: string): void;
 }
@@ -27,7 +31,9 @@ function formatSeconds(seconds: number): string {
  */
 export function progress(label: string, total: number, options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = options.stream ?? process.stderr;
-  if (options.quiet) return { tick: () => undefined, update: () => undefined, done: () => undefined };
+  if (options.quiet) {
+    return { tick: () => undefined, update: () => undefined, detail: () => undefined, print: (line, out = process.stdout) => void out.write(`${line}\n`), done: () => undefined };
+  }
   const interactive = stream.isTTY === true;
   const started = Date.now();
   let current = 0;
@@ -58,6 +64,15 @@ export function progress(label: string, total: number, options: { quiet?: boolea
       state = { label: next.label ?? state.label, total: next.total ?? state.total };
       if (next.total !== undefined) current = Math.min(current, next.total);
       draw(lastDetail, true);
+    },
+    detail(text) {
+      lastDetail = text;
+      draw(text, false);
+    },
+    print(line, out = process.stdout) {
+      if (interactive) stream.write('\r\x1b[2K');
+      out.write(`${line}\n`);
+      if (interactive) draw(lastDetail, true);
     },
     done(detail = lastDetail) {
       current = state.total;

@@ -28,6 +28,8 @@ export interface EpochOptions {
   generator: Generator;
   /** Called after each backward pass, before the parameters change. */
   onBatch?: (context: BatchContext) => void;
+  /** Called after each parameter update with the batch index. */
+  afterStep?: (batch: number) => void;
 }
 
 export interface EpochResult {
@@ -65,6 +67,7 @@ export function trainEpoch(options: EpochOptions): EpochResult {
       }
       optimizer.step();
       optimizer.zeroGrad();
+      options.afterStep?.(batchLosses.length);
       batchLosses.push(value);
       weighted += value * index.size(0);
     });

@@ -2,7 +2,7 @@
 export { Module, type LayerOutput } from './module.js';
 export { Layer, Dense, Conv2D, MaxPooling2D, Flatten, Dropout, Activation, type Padding } from './layers.js';
 export { Sequential } from './sequential.js';
-export { type ModelSpec, type LayerSpec, type ResolvedModelSpec, resolveModelSpec, modelSpecSchema } from './spec.js';
+export { type ModelSpec, type LayerSpec, type ResolvedModelSpec, resolveModelSpec, modelSpecSchema, layerSpecSchema } from './spec.js';
 export { ACTIVATIONS, type ActivationName, activate } from './activations.js';
 export { INITIALIZERS, type InitializerName, initKernel, initBias, fans, truncatedNormal } from './init.js';
 export {

@@ -148,8 +148,13 @@ export class Flatten extends Layer {
 export class Dropout extends Layer {
   readonly type = 'dropout';
 
-  constructor(name: string, readonly rate: number, private readonly generator: Generator) {
+  constructor(name: string, readonly rate: number, private generator: Generator) {
     super(name);
+  }
+
+  /** Draws the dropout masks from a new generator from now on. */
+  reseed(generator: Generator): void {
+    this.generator = generator;
   }
 
   outputShape(inputShape: readonly number[]): number[] {

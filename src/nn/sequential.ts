@@ -92,6 +92,14 @@ export class Sequential extends Module {
     }
   }
 
+  /**
+   * Restarts every dropout layer's mask stream from `seed` (one stream per layer), e.g. at each epoch so
+   * that a resumed run draws the same masks as an uninterrupted one.
+   */
+  reseedDropout(seed: number): void {
+    for (const layer of this.layers) if (layer instanceof Dropout) layer.reseed(new Generator(deriveSeed(seed, layer.name)));
+  }
+
   /** Every layer's output (and pre-activation) for a batch, in order. */
   forwardAll(x: Tensor): LayerOutput[] {
     this.checkInput(x);

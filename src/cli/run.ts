@@ -1,0 +1,147 @@
+/** `infoplane run`: the main job — train a network and record its journey through the information plane. */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type ExperimentConfig, applyOverrides, resolveConfig } from '../experiment/config.js';
+import { PRESETS, presetNames } from '../experiment/presets.js';
+import { type EpochRecord, type RunReporter, runExperiment } from '../experiment/runner.js';
+import { setNumThreads } from '../tensor/index.js';
+import { progress, type Progress } from './progress.js';
+import { positiveInteger } from './probe-files.js';
+
+interface RunCliOptions {
+  epochs?: number;
+  out?: string;
+  seed?: number;
+  resume?: string;
+  overwrite?: boolean;
+  set: string[];
+  snr?: 'minibatch' | 'parallel';
+  replicas?: number;
+  fullBatch?: boolean;
+  saveActivations?: string;
+  threads?: number;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function nonNegativeInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isSafeInteger(number) || number < 0) throw new InvalidArgumentError(`${flag} must be a non-negative integer but is "${value}".`);
+    return number;
+  };
+}
+
+/** A preset's config, or a JSON file's. */
+function baseConfig(source: string): Record<string, unknown> {
+  const preset = PRESETS[source];
+  if (preset) return structuredClone(preset) as Record<string, unknown>;
+  if (!existsSync(source)) {
+    throw new Error(`"${source}" is neither a preset (${presetNames().join(', ')}) nor a config file`);
+  }
+  try {
+    return JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/** The config with the command line's overrides applied, validated. */
+export function configFromCommandLine(source: string, options: RunCliOptions): ExperimentConfig {
+  const overrides = [...options.set];
+  if (options.epochs !== undefined) overrides.push(`epochs=${options.epochs}`);
+  if (options.seed !== undefined) overrides.push(`seed=${options.seed}`);
+  if (options.snr !== undefined) overrides.push(`dynamics.snr="${options.snr}"`);
+  if (options.replicas !== undefined) overrides.push(`dynamics.replicas=${options.replicas}`);
+  if (options.fullBatch) overrides.push('batchSize="full"');
+  if (options.saveActivations !== undefined) {
+    overrides.push(`saveActivations=${/^\d+$/.test(options.saveActivations) ? options.saveActivations : JSON.stringify(options.saveActivations)}`);
+  }
+  return resolveConfig(applyOverrides(baseConfig(source), overrides));
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** A one-line summary of a logged epoch: losses, accuracies and each layer's first estimate. */
+export function epochLine(record: EpochRecord): string {
+  const bits = (value: number | undefined): string => (value === undefined ? '–' : value.toFixed(2));
+  const first = record.layers.map((layer) => layer.estimates[0]);
+  const seconds = Object.values(record.timings).reduce((a, b) => a + b, 0);
+  return [
+    `epoch ${String(record.epoch).padStart(4)}`,
+    `loss ${record.train.loss.toFixed(4)}/${record.test.loss.toFixed(4)}`,
+    `acc ${(record.train.accuracy * 100).toFixed(1)}/${(record.test.accuracy * 100).toFixed(1)}%`,
+    `I(X;T) ${first.map((e) => bits(e?.ixt.upper)).join(' ')}`,
+    `I(Y;T) ${first.map((e) => bits(e?.iyt.upper)).join(' ')}`,
+    `(${seconds.toFixed(1)} s)`,
+  ].join('  ');
+}
+
+/** One bar for the whole run (every training batch), the phase after it, a result line per logged epoch. */
+function reporter(options: RunCliOptions): RunReporter {
+  let bar: Progress | undefined;
+  let batchesPerEpoch = 1;
+  return {
+    runStart: ({ dir, epochs, startEpoch, batchesPerEpoch: batches }) => {
+      batchesPerEpoch = batches;
+      if (!options.json) process.stdout.write(`${startEpoch > 0 ? 'resuming' : 'running'} into ${dir} (epochs ${startEpoch}…${epochs})\n`);
+      bar = progress('training', Math.max(1, (epochs - Math.max(startEpoch, 1) + 1) * batches), { quiet: options.quiet || options.json });
+    },
+    batch: ({ epoch, batch, loss }) => bar?.tick(1, `epoch ${epoch} batch ${batch + 1}/${batchesPerEpoch} loss ${loss.toFixed(4)}`),
+    phase: ({ epoch, phase }) => bar?.detail(`epoch ${epoch}: ${phase}`),
+    logged: (record) => {
+      const line = options.json ? JSON.stringify(record) : epochLine(record);
+      if (bar) bar.print(line);
+      else process.stdout.write(`${line}\n`);
+    },
+  };
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('train a network and record every layer\'s information-plane trajectory and the training dynamics into a run directory')
+    .argument('[preset-or-config]', `a preset (${presetNames().join(', ')}) or a config .json file`)
+    .option('--epochs <n>', 'number of epochs (on --resume: a new total)', nonNegativeInteger('--epochs'))
+    .option('--out <dir>', 'run directory (default: runs/<name>-<time>)')
+    .option('--seed <seed>', 'seed for every random stream', nonNegativeInteger('--seed'))
+    .option('--resume <dir>', 'continue a run from its last checkpoint')
+    .option('--overwrite', 'replace an existing run directory')
+    .option('--set <path=value>', 'override any config field, e.g. --set model.activation=relu (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .addOption(new Option('--snr <mode>', "gradient SNR: 'minibatch' or Tishby's 'parallel' networks").choices(['minibatch', 'parallel']))
+    .option('--replicas <k>', 'networks for --snr parallel', positiveInteger('--replicas'))
+    .option('--full-batch', 'full-batch gradient descent (loss dynamics against −α‖∇L‖² per layer)')
+    .option('--save-activations <which>', "save probe activations of each logged epoch as NPY: 'all' or the first k samples")
+    .option('--threads <n>', 'libtorch threads (default: every core)', positiveInteger('--threads'))
+    .option('--quiet', 'no progress bars')
+    .option('--json', 'one JSON record per logged epoch on stdout')
+    .addHelpText('after', '\nExamples:\n  infoplane run fig5-mlp --epochs 3\n  infoplane run ibnet-relu --epochs 2000 --snr parallel --replicas 32\n  infoplane run my-config.json --set model.activation=relu --out runs/relu\n  infoplane run --resume runs/fig5-mlp-20261124-203000')
+    .action(async (source: string | undefined, options: RunCliOptions) => {
+      if (options.threads !== undefined) setNumThreads(options.threads);
+      if (!source && !options.resume) throw new InvalidArgumentError('give a preset or config file, or --resume <dir>');
+      if (options.resume && (options.set.length > 0 || options.seed !== undefined || options.snr || options.fullBatch)) {
+        throw new InvalidArgumentError('--resume continues a run with its own config; only --epochs may change it');
+      }
+      const config = options.resume ? undefined : configFromCommandLine(source!, options);
+      const out = options.resume ?? options.out ?? path.join('runs', `${config!.name}-${timestamp()}`);
+      const outcome = await runExperiment({
+        ...(config ? { config } : {}),
+        out,
+        resume: options.resume !== undefined,
+        overwrite: options.overwrite ?? false,
+        ...(options.resume && options.epochs !== undefined ? { epochs: options.epochs } : {}),
+        reporter: reporter(options),
+      });
+      if (options.json) return;
+      process.stderr.write('\n');
+      const { summary } = outcome;
+      process.stdout.write(`\nstochastic-gradient hypothesis (epochs; training-loss kink at ${summary.lossKinkEpoch ?? '–'}):\n`);
+      for (const layer of summary.layers) {
+        process.stdout.write(`  ${layer.layer.padEnd(16)} SNR drop ${String(layer.snrDropEpoch ?? '–').padStart(5)}   I(X;T) peak ${layer.compresses ? String(layer.ixtPeakEpoch).padStart(5) : '    – (no compression)'}   ${layer.coincide ? 'coincide' : ''}\n`);
+      }
+      process.stdout.write(`\nrun written to ${outcome.dir}\n`);
+    });
+}

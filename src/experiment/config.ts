@@ -1,0 +1,153 @@
+/**
+ * Experiment configs: one validated schema (an invalid field is an error naming the field and what is
+ * allowed), defaults filled in, command-line overrides (`--set model.activation=relu`), and the resolved
+ * form written to a run's config.json — complete, seeds included, enough to reproduce the run alone.
+ */
+import { z } from 'zod';
+import { ESTIMATORS } from '../info/index.js';
+import { LOSSES, layerSpecSchema } from '../nn/index.js';
+import { INITIALIZERS } from '../nn/init.js';
+import { ACTIVATIONS } from '../nn/activations.js';
+import { optimizerSpecSchema } from '../optim/index.js';
+import { parseWithSchema } from '../schema.js';
+
+export const CONFIG_SCHEMA_VERSION = 1;
+
+const fraction = z.number().gt(0).max(1);
+
+const datasetSchema = z.discriminatedUnion('name', [
+  z.object({
+    name: z.literal('mnist'),
+    /** Pixel range after scaling: [0, 1], or [−1, 1] as Saxe et al.'s MNIST runs. */
+    range: z.enum(['0-1', '-1-1']).default('0-1'),
+  }).strict(),
+  z.object({ name: z.literal('fashion-mnist'), range: z.enum(['0-1', '-1-1']).default('0-1') }).strict(),
+  z.object({
+    name: z.literal('ib12'),
+    /** The published var_u.mat, or the documented generator (src/data/ib12.ts). */
+    source: z.enum(['generated', 'file']).default('generated'),
+    /** With source 'file': the .mat file. */
+    path: z.string().optional(),
+    /** With source 'generated': the generator's seed. */
+    generatorSeed: z.number().int().min(0).default(0),
+    /** The share of the 4096 patterns held out as the test (and default probe) set. */
+    testFraction: z.number().gt(0).lt(1).default(0.2),
+  }).strict(),
+  z.object({
+    name: z.literal('npy'),
+    trainInputs: z.string(),
+    trainLabels: z.string(),
+    testInputs: z.string().optional(),
+    testLabels: z.string().optional(),
+    /** Without test files: the share of the training files held out. */
+    testFraction: z.number().gt(0).lt(1).default(0.2),
+  }).strict(),
+]);
+
+const estimatorSchema = z.object({
+  name: z.enum(ESTIMATORS),
+  noiseVariance: z.number().positive().optional(),
+  binsize: z.number().positive().optional(),
+  numBins: z.number().int().min(2).optional(),
+  alpha: z.number().positive().optional(),
+  kernelWidth: z.number().positive().optional(),
+}).strict();
+
+export const experimentConfigSchema = z.object({
+  name: z.string().min(1).default('run'),
+  dataset: datasetSchema,
+  /** Shwartz-Ziv & Tishby's data-size study: train on a random share of the training set (e.g. 0.05). */
+  trainFraction: fraction.default(1),
+  /** Train on randomly relabelled data (Zhang et al.). */
+  randomLabels: z.boolean().default(false),
+  model: z.object({
+    layers: z.array(layerSpecSchema).min(1),
+    initializer: z.enum(INITIALIZERS).default('keras'),
+    /** Overrides every hidden layer's activation (the last layer keeps its own), e.g. 'relu'. */
+    activation: z.enum(ACTIVATIONS).optional(),
+    dtype: z.enum(['float32', 'float64']).default('float32'),
+  }).strict(),
+  optimizer: optimizerSpecSchema,
+  loss: z.enum(LOSSES).default('categorical_crossentropy'),
+  /** Minibatch size, or 'full' for full-batch gradient descent. */
+  batchSize: z.union([z.number().int().positive(), z.literal('full')]),
+  epochs: z.number().int().min(0),
+  seed: z.number().int().min(0).default(0),
+  /** 'saxe' (every epoch < 20, every 5th < 100, every 10th < 200, then every 100th), 'every', or a list. */
+  logEpochs: z.union([z.enum(['saxe', 'every']), z.array(z.number().int().min(0))]).default('saxe'),
+  probe: z.object({
+    /** The test set, the training set, or both together ('all', as Saxe et al.'s FULL_MI). */
+    set: z.enum(['test', 'train', 'all']).default('test'),
+    /** Probe samples (the first ones of the set), or 'all'. */
+    size: z.union([z.number().int().min(2), z.literal('all')]).default('all'),
+  }).strict().default({}),
+  estimators: z.array(estimatorSchema).min(1).default([{ name: 'kde', noiseVariance: 0.1 }]),
+  /** For conv layers: the paper's concat and/or mean methods. */
+  convMethods: z.array(z.enum(['concat', 'mean'])).min(1).default(['concat']),
+  dynamics: z.object({
+    /** Per-layer gradient mean, std and SNR over each logged epoch's minibatches. */
+    gradientStats: z.boolean().default(true),
+    /** 'minibatch' (the usual way) or 'parallel' (Tishby's: one network per fixed minibatch). */
+    snr: z.enum(['minibatch', 'parallel']).default('minibatch'),
+    /** With snr 'parallel': how many networks. */
+    replicas: z.number().int().min(2).default(16),
+    /** Loss dynamics: measured loss change against −α·‖μ‖² (and −α·‖∇L‖² with its layer terms in full-batch mode). */
+    lossDynamics: z.boolean().default(true),
+    /** Steps per logged epoch at which the full-data gradient is computed to test dL/dt = −α·∇L·∇̃L exactly. */
+    identitySteps: z.number().int().min(0).default(0),
+    /** The KDE time derivative (§3.2.4) on this many probe samples (0: off). */
+    kdeDerivativeSamples: z.number().int().min(0).default(1000),
+    /** Bins of each layer's activation histogram. */
+    histogramBins: z.number().int().min(2).default(50),
+  }).strict().default({}),
+  /** Save activations of each logged epoch as NPY: none, the first k probe samples, or all. */
+  saveActivations: z.union([z.literal('none'), z.literal('all'), z.number().int().positive()]).default('none'),
+}).strict();
+
+export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
+export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
+
+/** Validates a config and fills in defaults. */
+export function resolveConfig(value: unknown): ExperimentConfig {
+  const config = parseWithSchema(experimentConfigSchema, value, 'experiment config');
+  if (config.dynamics.snr === 'parallel' && config.batchSize === 'full') {
+    throw new Error('Invalid experiment config:\n- dynamics.snr: "parallel" trains one network per minibatch and needs a numeric batchSize, not "full"');
+  }
+  if (config.dataset.name === 'ib12' && config.dataset.source === 'file' && !config.dataset.path) {
+    throw new Error('Invalid experiment config:\n- dataset.path: required with dataset.source "file" (the var_u.mat file)');
+  }
+  return config;
+}
+
+/** Parses a --set value: JSON when it parses (numbers, booleans, arrays, objects), else the string itself. */
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Applies `path=value` overrides to a plain config object (before validation), creating objects on the
+ * way; array indices are numbers: `model.layers.0.units=512`.
+ *
+ * @example applyOverrides(config, ['model.activation=relu', 'epochs=5'])
+ */
+export function applyOverrides(config: Record<string, unknown>, overrides: readonly string[]): Record<string, unknown> {
+  const result = structuredClone(config);
+  for (const override of overrides) {
+    const equals = override.indexOf('=');
+    if (equals <= 0) throw new Error(`--set expects path=value (e.g. model.activation=relu) but received "${override}"`);
+    const path = override.slice(0, equals).split('.');
+    let target: Record<string, unknown> = result;
+    for (const key of path.slice(0, -1)) {
+      const next = target[key];
+      if (next === undefined) target[key] = {};
+      else if (typeof next !== 'object' || next === null) throw new Error(`--set ${override}: ${key} is not an object in the config`);
+      target = target[key] as Record<string, unknown>;
+    }
+    target[path.at(-1)!] = parseValue(override.slice(equals + 1));
+  }
+  return result;
+}

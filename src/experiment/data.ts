@@ -1,0 +1,99 @@
+/** An experiment's data from its config: the training and test sets, the data variations, the probe set. */
+import { type Dataset, checkDataset, randomLabels, randomSubset, select, size, trainTestSplit } from '../data/dataset.js';
+import { loadFashionMnist, loadMnist } from '../data/builtin.js';
+import { generateIb12, loadIb12Mat } from '../data/ib12.js';
+import { npyToTensor } from '../data/npy.js';
+import { Generator, type Tensor, arange, cat, deriveSeed, keep, tidy } from '../tensor/index.js';
+import type { ExperimentConfig } from './config.js';
+
+export interface ProbeSet {
+  inputs: Tensor;
+  labels: Tensor;
+  /** Distinct ids of the probe inputs (int64), as estimators that need input identities expect. */
+  inputIds: Tensor;
+  /** True when the probe is the whole test set, so test metrics come from the probe's forward pass. */
+  isWholeTestSet: boolean;
+}
+
+export interface ExperimentData {
+  train: Dataset;
+  test: Dataset;
+  probe: ProbeSet;
+  numClasses: number;
+  /** One sample's shape. */
+  sampleShape: number[];
+}
+
+function labelsFromFile(file: string): Tensor {
+  return tidy(() => keep(npyToTensor(file).reshape([-1]).to('int64')));
+}
+
+function userDataset(name: string, inputsFile: string, labelsFile: string): Dataset {
+  const inputs = tidy(() => keep(npyToTensor(inputsFile).to('float32')));
+  const labels = labelsFromFile(labelsFile);
+  const numClasses = tidy(() => labels.max().item()) + 1;
+  return checkDataset({ name, inputs, labels, numClasses });
+}
+
+function loadSplits(config: ExperimentConfig): { train: Dataset; test: Dataset } {
+  const dataset = config.dataset;
+  const split = (whole: Dataset, testFraction: number) => trainTestSplit(whole, testFraction, new Generator(deriveSeed(config.seed, 'split')));
+  switch (dataset.name) {
+    case 'mnist':
+    case 'fashion-mnist': {
+      const layout = config.model.layers[0]?.type === 'conv2d' ? 'image' : 'flat';
+      const splits = dataset.name === 'mnist' ? loadMnist(layout) : loadFashionMnist(layout);
+      if (dataset.range === '-1-1') {
+        // Saxe et al.'s scaling (ibsgd utils.get_mnist): x·2 − 1.
+        for (const part of [splits.train, splits.test]) part.inputs.mul_(2).sub_(1);
+      }
+      return splits;
+    }
+    case 'ib12':
+      return split(dataset.source === 'file' ? loadIb12Mat(dataset.path!) : generateIb12(dataset.generatorSeed), dataset.testFraction);
+    case 'npy': {
+      const train = userDataset('train', dataset.trainInputs, dataset.trainLabels);
+      if (dataset.testInputs && dataset.testLabels) return { train, test: userDataset('test', dataset.testInputs, dataset.testLabels) };
+      return split(train, dataset.testFraction);
+    }
+  }
+}
+
+/**
+ * Loads the data a config describes; all randomness (splits, subsets, relabelling) from streams derived
+ * from the config's seed.
+ */
+export function loadExperimentData(config: ExperimentConfig): ExperimentData {
+  let { train, test } = loadSplits(config);
+  if (config.trainFraction < 1) train = randomSubset(train, config.trainFraction, new Generator(deriveSeed(config.seed, 'train-fraction')));
+  if (config.randomLabels) train = randomLabels(train, new Generator(deriveSeed(config.seed, 'random-labels')));
+  if (config.model.dtype === 'float64') {
+    const widen = (part: Dataset): Dataset => ({ ...part, inputs: tidy(() => keep(part.inputs.to('float64'))) });
+    train = widen(train);
+    test = widen(test);
+  }
+  const numClasses = Math.max(train.numClasses, test.numClasses);
+  const source = config.probe.set === 'test' ? test : config.probe.set === 'train' ? train : {
+    name: 'all',
+    inputs: keep(cat([train.inputs, test.inputs])),
+    labels: keep(cat([train.labels, test.labels])),
+    numClasses,
+  };
+  const available = size(source);
+  const count = config.probe.size === 'all' ? available : config.probe.size;
+  if (count > available) throw new Error(`probe.size ${count} is larger than the ${config.probe.set} set (${available} samples)`);
+  const probeData = count === available ? source : tidy(() => select(source, arange(count)));
+  const sampleShape = train.inputs.shape.slice(1);
+  return {
+    train,
+    test,
+    numClasses,
+    sampleShape,
+    probe: {
+      inputs: probeData.inputs,
+      labels: probeData.labels,
+      inputIds: keep(arange(count)),
+      isWholeTestSet: config.probe.set === 'test' && count === size(test),
+    },
+  };
+}

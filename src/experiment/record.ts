@@ -1,0 +1,104 @@
+/**
+ * What a logged epoch records about each layer: information estimates under each estimator and conv
+ * method, gradient statistics, weight norms, an activation histogram and the KDE time derivative; and
+ * about the whole network: the loss dynamics.
+ */
+import type { GradientSummary } from '../dynamics/index.js';
+import { type KdeDerivative, kdeDerivative } from '../dynamics/kde-derivative.js';
+import { type ConvMethod, type LayerEstimate, createEstimator, estimateLayer } from '../info/index.js';
+import type { Layer } from '../nn/index.js';
+import { type Tensor, tidy } from '../tensor/index.js';
+import type { ExperimentConfig } from './config.js';
+import type { ProbeSet } from './data.js';
+import { type Histogram, histogram } from './probe.js';
+
+export interface EstimateRecord extends LayerEstimate {
+  estimator: string;
+  method: ConvMethod;
+  /** Under the mean method: I(X;T) and I(Y;T) upper bounds per channel. */
+  perChannel?: { ixt: number; iyt: number }[];
+}
+
+export interface LayerRecord {
+  name: string;
+  type: string;
+  activation: string | null;
+  /** One sample's output shape. */
+  shape: number[];
+  estimates: EstimateRecord[];
+  /** Gradient statistics of the layer's parameters (kernel, bias), or null when not measured. */
+  gradient: Record<string, GradientSummary> | null;
+  weightNorm: Record<string, number>;
+  histogram: Histogram;
+  kdeDerivative: KdeDerivative | null;
+}
+
+/** Every configured estimate of one layer's probe activations. */
+export function layerEstimates(config: ExperimentConfig, activations: Tensor, probe: ProbeSet, numClasses: number, isOutput: boolean): EstimateRecord[] {
+  const records: EstimateRecord[] = [];
+  const methods: ConvMethod[] = activations.ndim > 2 ? config.convMethods : ['concat'];
+  for (const spec of config.estimators) {
+    // The softmax estimator reads an output layer as p(ŷ|x); it has no meaning for hidden layers.
+    if (spec.name === 'softmax' && !isOutput) continue;
+    const estimator = createEstimator(spec.name, spec);
+    for (const method of methods) {
+      const estimate = estimateLayer(estimator, {
+        activations, labels: probe.labels, numClasses, inputIds: probe.inputIds, ...(spec.name === 'renyi' ? { inputs: probe.inputs } : {}),
+      }, method);
+      records.push({
+        estimator: spec.name,
+        method,
+        ixt: estimate.ixt,
+        iyt: estimate.iyt,
+        ht: estimate.ht,
+        parameters: estimate.parameters,
+        ...(estimate.perChannel ? { perChannel: estimate.perChannel.map((c) => ({ ixt: c.ixt.upper, iyt: c.iyt.upper })) } : {}),
+      });
+    }
+  }
+  return records;
+}
+
+/** Frobenius norms of a layer's parameters by local name. */
+export function weightNorms(layer: Layer): Record<string, number> {
+  return Object.fromEntries(layer.namedParameters().map(([name, value]) => [name, tidy(() => value.to('float64').norm().item())]));
+}
+
+/** The layer's entries of a per-parameter gradient summary (`dense_1.kernel` → `kernel`). */
+export function layerGradients(layer: Layer, summary: ReadonlyMap<string, GradientSummary> | undefined): Record<string, GradientSummary> | null {
+  if (!summary) return null;
+  const entries = [...summary].filter(([name]) => name.startsWith(`${layer.name}.`)).map(([name, value]) => [name.slice(layer.name.length + 1), value] as const);
+  return entries.length === 0 ? null : Object.fromEntries(entries);
+}
+
+/** The first KDE estimate's I(X;T) upper bound (the paper's f(1)), or undefined without a KDE estimator. */
+export function kdeInformation(estimates: readonly EstimateRecord[]): number | undefined {
+  return estimates.find((e) => e.estimator === 'kde' && e.method === 'concat')?.ixt.upper;
+}
+
+/** The first rows of a layer's probe activations as a flat array, for the KDE derivative. */
+export function derivativeSample(activations: Tensor, samples: number): Float32Array {
+  return tidy(() => activations.narrow(0, 0, Math.min(samples, activations.size(0))).reshape([-1]).to('float32').data('float32'));
+}
+
+export function layerRecord(
+  layer: Layer,
+  shape: readonly number[],
+  estimates: EstimateRecord[],
+  activations: Tensor,
+  options: { gradients: ReadonlyMap<string, GradientSummary> | undefined; histogramBins: number; derivative: KdeDerivative | null },
+): LayerRecord {
+  return {
+    name: layer.name,
+    type: layer.type,
+    activation: 'activation' in layer ? String((layer as { activation: string }).activation) : null,
+    shape: [...shape],
+    estimates,
+    gradient: layerGradients(layer, options.gradients),
+    weightNorm: weightNorms(layer),
+    histogram: histogram(activations, options.histogramBins),
+    kdeDerivative: options.derivative,
+  };
+}
+
+export { kdeDerivative };

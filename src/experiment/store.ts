@@ -1,0 +1,249 @@
+/**
+ * The run store: one directory per run, the only hand-off between computing and showing.
+ *
+ *   config.json     the resolved config (seeds included) with the run's provenance
+ *   status.json     { state: running | finished | failed, epoch, updatedAt, … }
+ *   metrics.jsonl   one JSON object per logged epoch (schemaVersion in each), appended and fsynced
+ *   summary.json    the hypothesis summary, when the run finishes
+ *   checkpoints/    the latest epoch's model, optimizer and carry-over state (NPY + meta.json)
+ *   activations/    optional NPY per logged epoch and layer, with the probe's labels and input ids
+ *
+ * Every file but metrics.jsonl is replaced atomically (written beside, fsynced, renamed); metrics lines
+ * are appended whole. A killed run therefore keeps every finished epoch, and nothing written is damaged
+ * by a later failure (disk full, permissions): the error names the file and the cause.
+ */
+import {
+  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { readNpy, writeNpy } from '../data/npy.js';
+import { type Tensor, tensor } from '../tensor/index.js';
+
+export const METRICS_SCHEMA_VERSION = 1;
+export type RunState = 'running' | 'finished' | 'failed';
+
+export interface RunStatus {
+  state: RunState;
+  /** The last epoch whose checkpoint is written. */
+  epoch: number;
+  epochs: number;
+  updatedAt: string;
+  pid: number;
+  error?: string;
+}
+
+const ERRNO_HINTS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EACCES: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'no such file or directory',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/** Re-throws a file-system error as one naming the file and the cause in words. */
+function fileError(file: string, action: string, error: unknown): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause = code ? `${code}: ${ERRNO_HINTS[code] ?? (error as Error).message}` : (error as Error).message;
+  throw new Error(`cannot ${action} ${file} (${cause})`);
+}
+
+/** Writes a file atomically: a temporary beside it, fsynced, then renamed over it. */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    fileError(file, 'write', error);
+  }
+}
+
+function readJson<T>(file: string): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    fileError(file, 'read', error);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+export interface Checkpoint {
+  epoch: number;
+  tensors: Map<string, Tensor>;
+  meta: Record<string, unknown>;
+}
+
+export class RunStore {
+  readonly dir: string;
+
+  private constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** A new run directory; refuses one that already holds a run unless `overwrite`. */
+  static create(dir: string, options: { overwrite?: boolean } = {}): RunStore {
+    if (existsSync(dir)) {
+      if (!statSync(dir).isDirectory()) throw new Error(`${dir} exists and is not a directory`);
+      const entries = readdirSync(dir);
+      if (entries.length > 0) {
+        if (!options.overwrite) {
+          throw new Error(`${dir} already holds a run (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}): pass --resume ${dir} to continue it or --overwrite to replace it`);
+        }
+        for (const entry of entries) rmSync(path.join(dir, entry), { recursive: true, force: true });
+      }
+    }
+    try {
+      mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
+    } catch (error) {
+      fileError(dir, 'create', error);
+    }
+    return new RunStore(dir);
+  }
+
+  /** An existing run directory (to resume or read). */
+  static open(dir: string): RunStore {
+    if (!existsSync(path.join(dir, 'config.json'))) throw new Error(`${dir} is not a run directory (no config.json)`);
+    return new RunStore(dir);
+  }
+
+  file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  writeConfig(config: unknown): void {
+    writeFileAtomic(this.file('config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
+
+  readConfig<T>(): T {
+    return readJson<T>(this.file('config.json'));
+  }
+
+  writeStatus(status: Omit<RunStatus, 'updatedAt' | 'pid'>): void {
+    writeFileAtomic(this.file('status.json'), `${JSON.stringify({ ...status, updatedAt: new Date().toISOString(), pid: process.pid }, null, 2)}\n`);
+  }
+
+  readStatus(): RunStatus | undefined {
+    return existsSync(this.file('status.json')) ? readJson<RunStatus>(this.file('status.json')) : undefined;
+  }
+
+  writeSummary(summary: unknown): void {
+    writeFileAtomic(this.file('summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  }
+
+  /** Appends one record as a line and fsyncs it. */
+  appendMetrics(record: Record<string, unknown>): void {
+    const file = this.file('metrics.jsonl');
+    try {
+      const fd = openSync(file, 'a');
+      try {
+        writeSync(fd, `${JSON.stringify({ schemaVersion: METRICS_SCHEMA_VERSION, ...record })}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      fileError(file, 'append to', error);
+    }
+  }
+
+  /** Every complete metrics record; a trailing partial line (a kill mid-write) is ignored. */
+  readMetrics<T = Record<string, unknown>>(): T[] {
+    const file = this.file('metrics.jsonl');
+    if (!existsSync(file)) return [];
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const records: T[] = [];
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return;
+      try {
+        records.push(JSON.parse(line) as T);
+      } catch (error) {
+        if (index === lines.length - 1) return; // the unterminated last line of a killed write
+        throw new Error(`${file}: line ${index + 1} is not valid JSON (${(error as Error).message})`);
+      }
+    });
+    return records;
+  }
+
+  /** Keeps only the records of epochs ≤ `epoch` (for a resume after a kill between a record and its checkpoint). */
+  truncateMetrics(epoch: number): void {
+    const kept = this.readMetrics<{ epoch: number }>().filter((record) => record.epoch <= epoch);
+    writeFileAtomic(this.file('metrics.jsonl'), kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  }
+
+  /** Writes a checkpoint beside the old one, then points checkpoints/latest.json at it and drops the old one. */
+  saveCheckpoint(epoch: number, tensors: ReadonlyMap<string, Tensor>, meta: Record<string, unknown>): void {
+    const root = this.file('checkpoints');
+    const name = `epoch-${String(epoch).padStart(6, '0')}`;
+    const staging = path.join(root, `${name}.tmp-${process.pid}`);
+    try {
+      rmSync(staging, { recursive: true, force: true });
+      mkdirSync(staging, { recursive: true });
+    } catch (error) {
+      fileError(staging, 'create', error);
+    }
+    const files: Record<string, string> = {};
+    let index = 0;
+    for (const [key, value] of tensors) {
+      const fileName = `${String(index++).padStart(4, '0')}.npy`;
+      writeNpy(path.join(staging, fileName), value);
+      files[key] = fileName;
+    }
+    writeFileAtomic(path.join(staging, 'meta.json'), JSON.stringify({ epoch, files, meta }));
+    const target = path.join(root, name);
+    try {
+      rmSync(target, { recursive: true, force: true });
+      renameSync(staging, target);
+    } catch (error) {
+      fileError(target, 'write', error);
+    }
+    writeFileAtomic(path.join(root, 'latest.json'), JSON.stringify({ epoch, directory: name }));
+    for (const entry of readdirSync(root)) {
+      if (entry !== name && entry !== 'latest.json') rmSync(path.join(root, entry), { recursive: true, force: true });
+    }
+  }
+
+  /** The latest complete checkpoint, or undefined before the first. */
+  loadCheckpoint(): Checkpoint | undefined {
+    const pointer = path.join(this.file('checkpoints'), 'latest.json');
+    if (!existsSync(pointer)) return undefined;
+    const { directory } = readJson<{ epoch: number; directory: string }>(pointer);
+    const dir = path.join(this.file('checkpoints'), directory);
+    const { epoch, files, meta } = readJson<{ epoch: number; files: Record<string, string>; meta: Record<string, unknown> }>(path.join(dir, 'meta.json'));
+    const tensors = new Map<string, Tensor>();
+    for (const [key, fileName] of Object.entries(files)) {
+      const { data, shape, dtype } = readNpy(path.join(dir, fileName), { allowNaN: true });
+      tensors.set(key, tensor(data, shape, { dtype }));
+    }
+    return { epoch, tensors, meta };
+  }
+
+  /** Saves a logged epoch's activations of one layer (and, once, the probe's labels and input ids). */
+  saveActivations(epoch: number, layer: string, activations: Tensor): void {
+    const dir = path.join(this.file('activations'), `epoch-${String(epoch).padStart(6, '0')}`);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      fileError(dir, 'create', error);
+    }
+    writeNpy(path.join(dir, `${layer}.npy`), activations);
+  }
+
+  saveProbeIndex(labels: Tensor, inputIds: Tensor): void {
+    const dir = this.file('activations');
+    mkdirSync(dir, { recursive: true });
+    writeNpy(path.join(dir, 'labels.npy'), labels);
+    writeNpy(path.join(dir, 'input-ids.npy'), inputIds);
+  }
+}
