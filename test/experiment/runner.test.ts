@@ -1,0 +1,119 @@
+/** The runner: what a run directory holds, loss dynamics against first order, and store safety. */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type ExperimentConfigInput, resolveConfig } from '../../src/experiment/config.js';
+import { type EpochRecord, runExperiment } from '../../src/experiment/runner.js';
+import { RunStore } from '../../src/experiment/store.js';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-runs-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let runs = 0;
+const out = (): string => path.join(root, `run${runs++}`);
+
+export const tinyConfig: ExperimentConfigInput = {
+  name: 'tiny',
+  dataset: { name: 'ib12', source: 'generated', testFraction: 0.25 },
+  model: { layers: [{ type: 'dense', units: 6, activation: 'tanh' }, { type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 2, activation: 'softmax' }] },
+  optimizer: { type: 'sgd', learningRate: 0.05 },
+  batchSize: 256,
+  epochs: 4,
+  seed: 3,
+  logEpochs: 'every',
+  probe: { set: 'test', size: 300 },
+  estimators: [{ name: 'kde', noiseVariance: 0.1 }, { name: 'bin' }],
+  dynamics: { kdeDerivativeSamples: 50 },
+};
+
+describe('a run directory', () => {
+  it('holds the resolved config, one record per logged epoch, a summary and the finished status', async () => {
+    const dir = out();
+    const outcome = await runExperiment({ config: resolveConfig(tinyConfig), out: dir });
+    const written = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { schemaVersion: number; config: { seed: number }; run: { probe: { samples: number; hX: number }; layers: unknown[] } };
+    assert.equal(written.schemaVersion, 1);
+    assert.equal(written.config.seed, 3);
+    assert.equal(written.run.probe.samples, 300);
+    assert.equal(written.run.probe.hX, Math.log2(300));
+    assert.equal(written.run.layers.length, 3);
+    const records = RunStore.open(dir).readMetrics<EpochRecord & { schemaVersion: number }>();
+    assert.deepEqual(records.map((r) => r.epoch), [0, 1, 2, 3, 4]);
+    assert.ok(records.every((r) => r.schemaVersion === 1));
+    const last = records.at(-1)!;
+    assert.equal(last.step, 4 * Math.ceil(3072 / 256));
+    assert.deepEqual(last.layers.map((l) => l.name), ['dense_1', 'dense_2', 'dense_3']);
+    for (const layer of last.layers) {
+      assert.deepEqual(layer.estimates.map((e) => `${e.estimator}/${e.method}`), ['kde/concat', 'bin/concat']);
+      const kde = layer.estimates[0]!;
+      assert.ok(kde.ixt.lower <= kde.ixt.upper && kde.ixt.upper <= Math.log2(300) + 1e-9);
+      assert.ok(kde.iyt.upper <= 1 + 1e-9);
+      assert.equal(layer.gradient!['kernel']!.count, 12);
+      assert.ok(layer.weightNorm['kernel']! > 0);
+      assert.equal(layer.histogram.counts.reduce((a, b) => a + b, 0), 300 * layer.shape[0]!);
+      assert.ok(layer.kdeDerivative && layer.kdeDerivative.totalTerms === ((50 * 49) / 2) * layer.shape[0]!);
+    }
+    assert.equal(records[0]!.layers[0]!.gradient, null, 'nothing trained before epoch 1');
+    assert.equal(last.lossDynamics!.steps, 12);
+    // Plain SGD: μ·Δθ/steps and −α‖μ‖² are the same number.
+    assert.ok(Math.abs(last.lossDynamics!.predictedFromMean! - last.lossDynamics!.predictedSgd!) < 1e-6 * Math.abs(last.lossDynamics!.predictedSgd!));
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'status.json'), 'utf8')).state, 'finished');
+    assert.equal(outcome.summary.layers.length, 3);
+    assert.ok(existsSync(path.join(dir, 'summary.json')));
+  });
+
+  it('full-batch gradient descent with a tiny step: the loss change matches −α‖∇L‖² to first order, layer terms summing to it', async () => {
+    const dir = out();
+    const config = resolveConfig({ ...tinyConfig, batchSize: 'full', epochs: 3, optimizer: { type: 'sgd', learningRate: 1e-3 }, model: { ...tinyConfig.model, dtype: 'float64' } });
+    const { records } = await runExperiment({ config, out: dir });
+    for (const record of records.slice(1)) {
+      const dynamics = record.lossDynamics!;
+      assert.equal(dynamics.steps, 1);
+      const relative = Math.abs(dynamics.measuredPerStep - dynamics.predictedSgd!) / Math.abs(dynamics.predictedSgd!);
+      assert.ok(relative < 1e-2, `epoch ${record.epoch}: measured ${dynamics.measuredPerStep}, predicted ${dynamics.predictedSgd} (${relative})`);
+      assert.ok(Math.abs(dynamics.layerTerms!.at(-1)!.cumulative - dynamics.predictedSgd!) < 1e-12 * Math.abs(dynamics.predictedSgd!) + 1e-18);
+      assert.deepEqual(dynamics.layerTerms!.map((t) => t.layer), ['dense_1', 'dense_2', 'dense_3']);
+    }
+  });
+
+  it('minibatch identity steps: the full loss change of a step matches ∇L·Δθ = −α·∇L·∇̃L', async () => {
+    const config = resolveConfig({ ...tinyConfig, epochs: 2, optimizer: { type: 'sgd', learningRate: 1e-3 }, model: { ...tinyConfig.model, dtype: 'float64' }, dynamics: { identitySteps: 2 } });
+    const { records } = await runExperiment({ config, out: out() });
+    const checks = records.flatMap((r) => r.lossDynamics?.identity ?? []);
+    assert.equal(checks.length, 4);
+    for (const check of checks) assert.ok(Math.abs(check.measured - check.predicted) < 1e-2 * Math.abs(check.predicted), JSON.stringify(check));
+  });
+
+  it('parallel SNR mode records gradient statistics across the replicas', async () => {
+    const config = resolveConfig({ ...tinyConfig, epochs: 2, dynamics: { snr: 'parallel', replicas: 4 } });
+    const { records } = await runExperiment({ config, out: out() });
+    const kernel = records.at(-1)!.layers[0]!.gradient!['kernel']!;
+    assert.equal(kernel.count, 4);
+    assert.ok(kernel.std > 0 && kernel.snr > 0);
+  });
+});
+
+describe('store safety', () => {
+  it('refuses a directory that holds a run unless overwriting', async () => {
+    const dir = out();
+    await runExperiment({ config: resolveConfig({ ...tinyConfig, epochs: 1 }), out: dir });
+    await assert.rejects(runExperiment({ config: resolveConfig({ ...tinyConfig, epochs: 1 }), out: dir }), /already holds a run .*pass --resume .* or --overwrite/);
+    await runExperiment({ config: resolveConfig({ ...tinyConfig, epochs: 1 }), out: dir, overwrite: true });
+  });
+
+  it('an unwritable location is a clear error', async () => {
+    const file = path.join(root, 'a-file');
+    writeFileSync(file, 'x');
+    await assert.rejects(runExperiment({ config: resolveConfig(tinyConfig), out: path.join(file, 'run') }), /cannot create .*a-file\/run \(ENOTDIR/);
+  });
+
+  it('a partial last metrics line (a kill mid-write) is ignored; a garbled earlier one is reported', () => {
+    const dir = out();
+    const store = RunStore.create(dir);
+    store.appendMetrics({ epoch: 0 });
+    writeFileSync(path.join(dir, 'metrics.jsonl'), `${readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')}{"epoch": 1, "tr`);
+    assert.deepEqual(store.readMetrics<{ epoch: number }>().map((r) => r.epoch), [0]);
+    writeFileSync(path.join(dir, 'metrics.jsonl'), '{"epoch": 0}\nnot json\n{"epoch": 2}\n');
+    assert.throws(() => store.readMetrics(), /metrics\.jsonl: line 2 is not valid JSON/);
+  });
+});
