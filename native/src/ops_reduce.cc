@@ -79,9 +79,10 @@ INFOPLANE_OP(softmax, return wrapTensor(info.Env(), at::softmax(tensorArg(info, 
 INFOPLANE_OP(logSoftmax, {
   return wrapTensor(info.Env(), at::log_softmax(tensorArg(info, 0, "input"), intArg(info, 1, "dim")));
 })
-// sort(input, dim, descending) → [values, indices]
+// sort(input, dim, descending, stable) → [values, indices]; a stable sort keeps tied elements in order.
 INFOPLANE_OP(sort, {
-  return wrapPair(info.Env(), at::sort(tensorArg(info, 0, "input"), intArg(info, 1, "dim"), boolArg(info, 2, "descending", false)));
+  return wrapPair(info.Env(), at::sort(tensorArg(info, 0, "input"), boolArg(info, 3, "stable", false), intArg(info, 1, "dim"),
+                                       boolArg(info, 2, "descending", false)));
 })
 // topk(input, k, dim, largest, sorted) → [values, indices]
 INFOPLANE_OP(topk, {

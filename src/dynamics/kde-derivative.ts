@@ -5,16 +5,14 @@
  * activations and count those (i, j, k) — per unit k, the discordant pairs of (position, velocity), found
  * by sorting and counting inversions in O(n log n) rather than O(n²).
  */
+import { type Tensor, tidy } from '../tensor/index.js';
 
-/** Pairs i < j with (u_i − u_j)(w_i − w_j) < 0 (ties count for neither). */
-export function discordantPairs(u: ArrayLike<number>, w: ArrayLike<number>): number {
-  const n = u.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => u[a]! - u[b]! || w[a]! - w[b]!);
-  let values = order.map((i) => w[i]!);
-  let scratch = new Array<number>(n);
-  let inversions = 0;
-  // Bottom-up merge sort of w in u-order; each time a right element jumps left elements strictly greater
-  // than it, those pairs are inversions (u ascending, w descending: discordant).
+/** Pairs i < j with values[i] > values[j] (strict inversions), by merge sort in O(n log n). */
+export function inversions(input: ArrayLike<number>): number {
+  const n = input.length;
+  let values = Float64Array.from(input);
+  let scratch = new Float64Array(n);
+  let count = 0;
   for (let width = 1; width < n; width *= 2) {
     for (let start = 0; start < n; start += 2 * width) {
       const middle = Math.min(start + width, n);
@@ -25,7 +23,8 @@ export function discordantPairs(u: ArrayLike<number>, w: ArrayLike<number>): num
       while (i < middle && j < end) {
         if (values[i]! <= values[j]!) scratch[k++] = values[i++]!;
         else {
-          inversions += middle - i;
+          // values[j] jumps every remaining left value, each strictly greater: one inversion each.
+          count += middle - i;
           scratch[k++] = values[j++]!;
         }
       }
@@ -34,8 +33,13 @@ export function discordantPairs(u: ArrayLike<number>, w: ArrayLike<number>): num
     }
     [values, scratch] = [scratch, values];
   }
-  // Pairs tied in u were ordered by w, so they add no inversion; pairs tied in w are not strict inversions.
-  return inversions;
+  return count;
+}
+
+/** Pairs i < j with (u_i − u_j)(w_i − w_j) < 0 (ties count for neither): w's inversions in (u, w) order. */
+export function discordantPairs(u: ArrayLike<number>, w: ArrayLike<number>): number {
+  const order = Array.from({ length: u.length }, (_, i) => i).sort((a, b) => u[a]! - u[b]! || w[a]! - w[b]!);
+  return inversions(order.map((i) => w[i]!));
 }
 
 export interface KdeDerivative {
@@ -48,20 +52,22 @@ export interface KdeDerivative {
 }
 
 /**
- * @param before [n, d] activations at the previous logged epoch (row-major), `now` likewise.
+ * @param before, now: [n, d] activations of the same n probe samples at two logged epochs.
  */
-export function kdeDerivative(fBefore: number, fNow: number, epochs: number, before: Float32Array | Float64Array, now: Float32Array | Float64Array, n: number): KdeDerivative {
-  const d = now.length / n;
+export function kdeDerivative(fBefore: number, fNow: number, epochs: number, before: Tensor, now: Tensor): KdeDerivative {
+  const [n, d] = [now.size(0), now.numel / now.size(0)];
+  // Per unit k, order the samples by (position, velocity) with two stable sorts in libtorch, then count
+  // the velocity inversions of each column in JS.
+  const ordered = tidy(() => {
+    const u = now.reshape([n, d]).to('float64');
+    const w = u.sub(before.reshape([n, d]).to('float64'));
+    const byW = w.sort(0, false, true).indices;
+    const uByW = u.gather(0, byW);
+    const wByW = w.gather(0, byW);
+    return wByW.gather(0, uByW.sort(0, false, true).indices).t().contiguous().data('float64');
+  });
   let compressing = 0;
-  const u = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let k = 0; k < d; k++) {
-    for (let i = 0; i < n; i++) {
-      u[i] = now[i * d + k]!;
-      w[i] = now[i * d + k]! - before[i * d + k]!;
-    }
-    compressing += discordantPairs(u, w);
-  }
+  for (let k = 0; k < d; k++) compressing += inversions(ordered.subarray(k * n, (k + 1) * n));
   const rate = (fNow - fBefore) / epochs;
   return { rate, sign: rate > 0 ? 1 : rate < 0 ? -1 : 0, compressingTerms: compressing, totalTerms: ((n * (n - 1)) / 2) * d };
 }

@@ -7,7 +7,7 @@ import type { GradientSummary } from '../dynamics/index.js';
 import { type KdeDerivative, kdeDerivative } from '../dynamics/kde-derivative.js';
 import { type ConvMethod, type LayerEstimate, createEstimator, estimateLayer } from '../info/index.js';
 import type { Layer } from '../nn/index.js';
-import { type Tensor, tidy } from '../tensor/index.js';
+import { type Tensor, keep, tidy } from '../tensor/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { ProbeSet } from './data.js';
 import { type Histogram, histogram } from './probe.js';
@@ -76,9 +76,9 @@ export function kdeInformation(estimates: readonly EstimateRecord[]): number | u
   return estimates.find((e) => e.estimator === 'kde' && e.method === 'concat')?.ixt.upper;
 }
 
-/** The first rows of a layer's probe activations as a flat array, for the KDE derivative. */
-export function derivativeSample(activations: Tensor, samples: number): Float32Array {
-  return tidy(() => activations.narrow(0, 0, Math.min(samples, activations.size(0))).reshape([-1]).to('float32').data('float32'));
+/** The first rows of a layer's probe activations (a kept copy), for the KDE derivative. */
+export function derivativeSample(activations: Tensor, samples: number): Tensor {
+  return tidy(() => keep(activations.narrow(0, 0, Math.min(samples, activations.size(0))).reshape([Math.min(samples, activations.size(0)), -1]).contiguous().clone()));
 }
 
 export function layerRecord(

@@ -14,7 +14,7 @@ import { labelEntropyBits } from '../info/index.js';
 import { type Sequential, computeLoss } from '../nn/index.js';
 import { type Optimizer, createOptimizer } from '../optim/index.js';
 import {
-  Generator, type Tensor, deriveSeed, engineInfo, grad, keep, noGrad, tensor, tidy,
+  Generator, type Tensor, deriveSeed, engineInfo, grad, keep, noGrad, tidy,
 } from '../tensor/index.js';
 import { type ExperimentConfig, CONFIG_SCHEMA_VERSION, resolveConfig } from './config.js';
 import { type ExperimentData, loadExperimentData } from './data.js';
@@ -93,7 +93,7 @@ export interface RunSummary {
 interface Carry {
   lastLogged: { epoch: number; step: number; trainLoss: number } | undefined;
   /** Per layer: the last logged KDE I(X;T) and the derivative sample of its activations. */
-  derivative: Map<string, { ixt: number; sample: Float32Array }>;
+  derivative: Map<string, { ixt: number; sample: Tensor }>;
 }
 
 const zeroTimings = (): Timings => Object.fromEntries(TIMING_PHASES.map((phase) => [phase, 0])) as Timings;
@@ -199,12 +199,7 @@ class Run {
 
   saveCheckpoint(epoch: number): void {
     const tensors = this.checkpointTensors();
-    const samples: Tensor[] = [];
-    for (const [layer, { sample }] of this.carry.derivative) {
-      const t = tensor(sample, [sample.length]);
-      samples.push(t);
-      tensors.set(`carry.${layer}`, t);
-    }
+    for (const [layer, { sample }] of this.carry.derivative) tensors.set(`carry.${layer}`, sample);
     this.store.saveCheckpoint(epoch, tensors, {
       iterations: this.optimizer.iterations,
       replicaIterations: this.replicas?.optimizers[0]?.iterations ?? 0,
@@ -212,7 +207,6 @@ class Run {
       derivativeIxt: Object.fromEntries([...this.carry.derivative].map(([layer, { ixt }]) => [layer, ixt])),
       elapsedSeconds: this.elapsedSeconds(),
     });
-    for (const t of samples) t.dispose();
   }
 
   restore(): number {
@@ -225,10 +219,10 @@ class Run {
     this.replicas?.loadStateTensors(new Map([...checkpoint.tensors].filter(([name]) => name.startsWith('replica'))), meta.replicaIterations);
     this.carry = {
       lastLogged: meta.lastLogged ?? undefined,
-      derivative: new Map(Object.entries(meta.derivativeIxt).map(([layer, ixt]) => [layer, { ixt, sample: pick('carry.').get(layer)!.data('float32') }])),
+      derivative: new Map(Object.entries(meta.derivativeIxt).map(([layer, ixt]) => [layer, { ixt, sample: keep(checkpoint.tensors.get(`carry.${layer}`)!) }])),
     };
     this.elapsedBefore = meta.elapsedSeconds;
-    for (const t of checkpoint.tensors.values()) t.dispose();
+    for (const [name, t] of checkpoint.tensors) if (!name.startsWith('carry.')) t.dispose();
     this.store.truncateMetrics(checkpoint.epoch);
     return checkpoint.epoch + 1;
   }
@@ -340,8 +334,11 @@ class Run {
     const previous = this.carry.derivative.get(layer);
     this.carry.derivative.set(layer, { ixt, sample });
     if (!previous || !this.carry.lastLogged) return null;
-    const n = Math.min(samples, activations.size(0));
-    return kdeDerivative(previous.ixt, ixt, epoch - this.carry.lastLogged.epoch, previous.sample, sample, n);
+    try {
+      return kdeDerivative(previous.ixt, ixt, epoch - this.carry.lastLogged.epoch, previous.sample, sample);
+    } finally {
+      previous.sample.dispose();
+    }
   }
 
   lossDynamics(trainLoss: number, trained: ReturnType<Run['trainEpoch']> | undefined): LossDynamicsRecord | null {
@@ -405,6 +402,7 @@ class Run {
   }
 
   dispose(): void {
+    for (const { sample } of this.carry.derivative.values()) sample.dispose();
     this.model.dispose();
     this.optimizer.dispose();
     this.replicas?.dispose();
@@ -449,8 +447,10 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
         trained?.moments?.dispose();
         for (const t of trained?.before ?? []) t.dispose();
       }
-      run.saveCheckpoint(epoch);
-      store.writeStatus({ state: 'running', epoch, epochs: config.epochs });
+      timed(timings, 'writing', () => {
+        run.saveCheckpoint(epoch);
+        store.writeStatus({ state: 'running', epoch, epochs: config.epochs });
+      });
       run.reporter.epochEnd?.({ epoch });
       // Let the event loop breathe (signals, streams) between epochs.
       await new Promise((resolve) => setImmediate(resolve));

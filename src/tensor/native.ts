@@ -103,7 +103,7 @@ export interface NativeOps {
   cumsum(input: Handle, dim: number): Handle;
   softmax(input: Handle, dim: number): Handle;
   logSoftmax(input: Handle, dim: number): Handle;
-  sort(input: Handle, dim: number, descending: boolean): [Handle, Handle];
+  sort(input: Handle, dim: number, descending: boolean, stable: boolean): [Handle, Handle];
   topk(input: Handle, k: number, dim: number, largest: boolean, sorted: boolean): [Handle, Handle];
   unique(input: Handle, dim: Opt<number>): [Handle, Handle, Handle];
   bincount(input: Handle, weights: Opt<Handle>, minlength: number): Handle;

@@ -227,8 +227,9 @@ export class Tensor {
   cumsum(dim: number): Tensor { return new Tensor(native.cumsum(this.handle, checkInteger(dim, 'dim'))); }
   softmax(dim: number): Tensor { return new Tensor(native.softmax(this.handle, checkInteger(dim, 'dim'))); }
   logSoftmax(dim: number): Tensor { return new Tensor(native.logSoftmax(this.handle, checkInteger(dim, 'dim'))); }
-  sort(dim = -1, descending = false): { values: Tensor; indices: Tensor } {
-    const [values, indices] = native.sort(this.handle, checkInteger(dim, 'dim'), checkBoolean(descending, 'descending'));
+  /** Sorted values along dim and their original indices; `stable` keeps tied elements in their order. */
+  sort(dim = -1, descending = false, stable = false): { values: Tensor; indices: Tensor } {
+    const [values, indices] = native.sort(this.handle, checkInteger(dim, 'dim'), checkBoolean(descending, 'descending'), checkBoolean(stable, 'stable'));
     return { values: new Tensor(values), indices: new Tensor(indices) };
   }
   topk(k: number, dim = -1, largest = true, sorted = true): { values: Tensor; indices: Tensor } {

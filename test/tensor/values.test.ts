@@ -227,6 +227,7 @@ describe('reductions', () => {
     const v = tensor([3, 1, 2, 3, 1, 3]);
     const sorted = v.sort(0, true);
     assertTensor(sorted.values, [6], [3, 3, 3, 2, 1, 1]);
+    assert.deepEqual(v.sort(0, false, true).indices.toNumbers(), [1, 4, 2, 0, 3, 5], 'stable: ties keep their order');
     const top = tensor([0.1, 0.9, 0.5, 0.7]).topk(2);
     assertTensor(top.values, [2], [0.9, 0.7]);
     assert.deepEqual(top.indices.toNumbers(), [1, 3]);
