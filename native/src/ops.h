@@ -6,7 +6,7 @@
 
 #define INFOPLANE_OPS(X) \
   /* ops_runtime.cc */ \
-  X(version) X(buildConfig) X(parallelInfo) X(blasInfo) X(getNumThreads) X(setNumThreads) X(cudaDeviceCount) \
+  X(version) X(buildConfig) X(parallelInfo) X(blasInfo) X(setFlushDenormal) X(getNumThreads) X(setNumThreads) X(cudaDeviceCount) \
   X(liveTensors) X(externalMemory) X(dispose) X(isDisposed) X(shape) X(dtype) X(device) X(isContiguous) X(isGradEnabled) \
   X(setGradEnabled) \
   /* ops_creation.cc */ \

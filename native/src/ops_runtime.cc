@@ -32,6 +32,12 @@ INFOPLANE_OP(blasInfo, {
   return result;
 })
 
+// setFlushDenormal(enabled) → whether the CPU supports it. Flushing subnormal floats to zero (FTZ/DAZ)
+// avoids their slow microcode path; exp(−D/2σ²) of far points makes them by the million.
+INFOPLANE_OP(setFlushDenormal, {
+  return Napi::Boolean::New(info.Env(), at::globalContext().setFlushDenormal(boolArg(info, 0, "enabled", true)));
+})
+
 INFOPLANE_OP(getNumThreads, return Napi::Number::New(info.Env(), at::get_num_threads());)
 
 INFOPLANE_OP(setNumThreads, {

@@ -51,6 +51,8 @@ const estimatorSchema = z.object({
   numBins: z.number().int().min(2).optional(),
   alpha: z.number().positive().optional(),
   kernelWidth: z.number().positive().optional(),
+  /** kde: 'float64' (exact) or 'float32' kernel blocks (as Saxe et al.'s float32 code; ~1e-4 bits). */
+  precision: z.enum(['float64', 'float32']).optional(),
 }).strict();
 
 export const experimentConfigSchema = z.object({

@@ -11,6 +11,8 @@ export type EstimatorName = (typeof ESTIMATORS)[number];
 export interface EstimatorOptions {
   /** kde: σ² (default 0.1). */
   noiseVariance?: number;
+  /** kde: kernel-block precision (default float64). */
+  precision?: 'float64' | 'float32';
   /** bin: bin width (default 0.5). */
   binsize?: number;
   /** tishby-bin: number of bin edges on [−1, 1] (default 30). */
@@ -28,7 +30,7 @@ export interface EstimatorOptions {
  */
 export function createEstimator(name: EstimatorName, options: EstimatorOptions = {}): Estimator {
   switch (name) {
-    case 'kde': return kdeEstimator(options.noiseVariance === undefined ? {} : { noiseVariance: options.noiseVariance });
+    case 'kde': return kdeEstimator({ ...(options.noiseVariance === undefined ? {} : { noiseVariance: options.noiseVariance }), ...(options.precision ? { precision: options.precision } : {}) });
     case 'bin': return binEstimator(options.binsize === undefined ? {} : { binsize: options.binsize });
     case 'tishby-bin': return tishbyBinEstimator(options.numBins === undefined ? {} : { numBins: options.numBins });
     case 'renyi': return renyiEstimator({ ...(options.alpha === undefined ? {} : { alpha: options.alpha }), ...(options.kernelWidth === undefined ? {} : { kernelWidth: options.kernelWidth }) });

@@ -90,16 +90,21 @@ describe('KDE bounds', () => {
       assertClose([estimate.ht.lower, estimate.ht.upper], reference.ht, 1e-6, `H(T), block ${blockSize}`);
       assert.ok(estimate.ixt.lower <= estimate.ixt.upper && estimate.iyt.lower <= estimate.iyt.upper);
     }
+    // float32 kernel blocks: the same numbers to within float32 rounding of the exponents.
+    const fast = kdeEstimator({ noiseVariance: 0.2, precision: 'float32' }).estimate({ activations: tensor(values, [n, d], { dtype: 'float64' }), labels: int64(labelValues), numClasses: 3 });
+    assertClose([fast.ixt.lower, fast.ixt.upper, fast.iyt.lower, fast.iyt.upper], [...reference.ixt, ...reference.iyt], 1e-4, 'float32 precision');
   });
 
   it('kernel sums: the lower variance\'s kernel to the power v₁/v₂ is the higher variance\'s kernel', () => {
     const activations = tensor([[0], [1], [3]], undefined, { dtype: 'float64' });
-    const sums = gaussianKernelLogSums(activations, int64([0, 0, 1]), 2, [0.5, 2], 2);
-    // Row 0 with v = 0.5: 1 + e^{−1} + e^{−9}; with v = 2: 1 + e^{−1/4} + e^{−9/4}; own class: 1 + e^{−1}, 1 + e^{−1/4}.
+    // Classes interleaved (0, 1, 0): the sums come back in the caller's order.
+    const sums = gaussianKernelLogSums(activations, int64([0, 1, 0]), 2, [0.5, 2], { blockSize: 2 });
+    // Row 0 with v = 0.5: 1 + e^{−1} + e^{−9}; with v = 2: 1 + e^{−1/4} + e^{−9/4}. Own class: rows 0 and 2 are
+    // 3 apart (1 + e^{−9}, 1 + e^{−9/4}); row 1 is alone (log 1 = 0).
     assertClose(sums.logAll[0]!.toNumbers().slice(0, 1), [Math.log(1 + Math.exp(-1) + Math.exp(-9))], 1e-12);
     assertClose(sums.logAll[1]!.toNumbers().slice(0, 1), [Math.log(1 + Math.exp(-0.25) + Math.exp(-2.25))], 1e-12);
-    assertClose(sums.logOwnClass[0]!.toNumbers(), [Math.log(1 + Math.exp(-1)), Math.log(1 + Math.exp(-1)), 0], 1e-12);
-    assertClose(sums.logOwnClass[1]!.toNumbers(), [Math.log(1 + Math.exp(-0.25)), Math.log(1 + Math.exp(-0.25)), 0], 1e-12);
+    assertClose(sums.logOwnClass[0]!.toNumbers(), [Math.log(1 + Math.exp(-9)), 0, Math.log(1 + Math.exp(-9))], 1e-12);
+    assertClose(sums.logOwnClass[1]!.toNumbers(), [Math.log(1 + Math.exp(-2.25)), 0, Math.log(1 + Math.exp(-2.25))], 1e-12);
   });
 });
 
