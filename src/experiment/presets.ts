@@ -1,6 +1,6 @@
 /**
  * The experiments of the paper and of the work it builds on, as configs. Their KDE runs on float32 kernel
- * blocks, as Saxe et al.'s float32 code: on fig5-like activations the bounds moved by at most 1.6e-4 bits
+ * blocks, as Saxe et al.'s float32 code: on 10 000 tanh activations of width 1024 the bounds moved by at most 7.4e-4 bits
  * against float64 (src/info/kde.ts), far inside the estimator's own spread, at half the cost.
  */
 import type { ExperimentConfigInput } from './config.js';

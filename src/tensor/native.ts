@@ -234,8 +234,4 @@ function defaultThreads(): number {
   return threads;
 }
 
-// Subnormal floats take a slow microcode path; kernels like exp(−D/2σ²) produce them by the million
-// (float32 KDE blocks ran 3× slower). Flush them to zero before libtorch starts its OpenMP threads, which
-// inherit the setting; INFOPLANE_KEEP_DENORMALS=1 keeps IEEE subnormals.
-if (process.env['INFOPLANE_KEEP_DENORMALS'] !== '1') native.setFlushDenormal(true);
 native.setNumThreads(defaultThreads());

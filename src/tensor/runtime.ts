@@ -10,6 +10,13 @@ export function setNumThreads(threads: number): void {
 export function getNumThreads(): number {
   return native.getNumThreads();
 }
+/**
+ * Flushes subnormal floats to zero (FTZ/DAZ) on the calling thread — faster arithmetic near underflow at
+ * the cost of IEEE subnormals. Off by default. Returns whether the CPU supports it.
+ */
+export function setFlushDenormal(enabled: boolean): boolean {
+  return native.setFlushDenormal(enabled);
+}
 /** Tensors alive in native memory (not yet disposed or collected). */
 export function liveTensorCount(): number {
   return native.liveTensors();
