@@ -1,22 +1,13 @@
 /** `infoplane convergence`: estimates on growing random subsets, and the size from which they are stable. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type ConvMethod, ESTIMATORS, type EstimatorName, convergence, createEstimator } from '../info/index.js';
+import { type ConvMethod, convergence, createEstimator } from '../info/index.js';
 import { progress } from './progress.js';
-import { loadProbeFiles, positiveInteger, positiveNumber } from './probe-files.js';
+import {
+  type EstimatorFlags, type ProbeFileOptions, addEstimatorOptions, addProbeFileOptions, loadProbeFiles, positiveInteger, positiveNumber,
+} from './probe-files.js';
 
-interface ConvergenceOptions {
-  activations: string;
-  labels: string;
-  inputs?: string;
-  inputIds?: string;
-  classes?: number;
-  estimator: EstimatorName;
+interface ConvergenceOptions extends ProbeFileOptions, EstimatorFlags {
   method: ConvMethod;
-  noiseVariance?: number;
-  binsize?: number;
-  numBins?: number;
-  alpha?: number;
-  kernelWidth?: number;
   sizes?: number[];
   tolerance: number;
   seed: number;
@@ -33,21 +24,11 @@ function sizeList(value: string): number[] {
 }
 
 export function registerConvergence(program: Command): void {
-  program
-    .command('convergence')
+  const command = program.command('convergence');
+  addEstimatorOptions(addProbeFileOptions(command));
+  command
     .description('MI estimates at growing sample sizes (50, 100, 200, … N) and the size from which they stay within a tolerance')
-    .requiredOption('--activations <file>', 'N×d or N×C×H×W activations (.npy)')
-    .requiredOption('--labels <file>', 'N class indices (.npy)')
-    .option('--inputs <file>', 'N inputs (.npy), for the Rényi estimator')
-    .option('--input-ids <file>', 'N input identities (.npy), for Tishby binning')
-    .option('--classes <count>', 'number of classes (default: largest label + 1)', positiveInteger('--classes'))
-    .addOption(new Option('--estimator <name>', 'estimator').choices(ESTIMATORS).default('kde'))
     .addOption(new Option('--method <method>', 'for conv layers').choices(['concat', 'mean']).default('concat'))
-    .option('--noise-variance <σ²>', 'kde: noise variance', positiveNumber('--noise-variance'))
-    .option('--binsize <width>', 'bin: bin width', positiveNumber('--binsize'))
-    .option('--num-bins <count>', 'tishby-bin: bins on [−1, 1]', positiveInteger('--num-bins'))
-    .option('--alpha <α>', 'renyi: order α', positiveNumber('--alpha'))
-    .option('--kernel-width <σ>', 'renyi: Gaussian kernel width', positiveNumber('--kernel-width'))
     .option('--sizes <list>', 'sample sizes, e.g. 50,100,200 (default: doubling from 50, then N)', sizeList)
     .option('--tolerance <bits>', 'how close to the full-sample estimate counts as stable', positiveNumber('--tolerance'), 0.1)
     .option('--seed <seed>', 'seed of the random subsets', (value) => positiveInteger('--seed')(String(Number(value) + 1)) - 1, 0)

@@ -1,23 +1,14 @@
 /** `infoplane mi`: estimate I(X;T) and I(Y;T) for activations saved as NPY by any framework. */
 import { type Command, Option } from 'commander';
 import {
-  type ConvMethod, ESTIMATORS, type EstimatorName, type MethodEstimate, createEstimator, estimateLayer, labelEntropyBits,
+  type ConvMethod, type MethodEstimate, createEstimator, estimateLayer, labelEntropyBits,
 } from '../info/index.js';
-import { loadProbeFiles, positiveInteger, positiveNumber } from './probe-files.js';
+import {
+  type EstimatorFlags, type ProbeFileOptions, addEstimatorOptions, addProbeFileOptions, loadProbeFiles,
+} from './probe-files.js';
 
-interface MiOptions {
-  activations: string;
-  labels: string;
-  inputs?: string;
-  inputIds?: string;
-  classes?: number;
-  estimator: EstimatorName;
+interface MiOptions extends ProbeFileOptions, EstimatorFlags {
   method: ConvMethod | 'both';
-  noiseVariance?: number;
-  binsize?: number;
-  numBins?: number;
-  alpha?: number;
-  kernelWidth?: number;
   perChannel?: boolean;
   json?: boolean;
 }
@@ -39,21 +30,11 @@ function formatEstimate(estimate: MethodEstimate, perChannel: boolean): string {
 }
 
 export function registerMi(program: Command): void {
-  program
-    .command('mi')
+  const command = program.command('mi');
+  addEstimatorOptions(addProbeFileOptions(command));
+  command
     .description('estimate I(X;T) and I(Y;T) (bits) of one layer from activations saved as NPY')
-    .requiredOption('--activations <file>', 'N×d or N×C×H×W activations (.npy, float32/float64)')
-    .requiredOption('--labels <file>', 'N class indices (.npy, any integer dtype)')
-    .option('--inputs <file>', 'N inputs (.npy): the Rényi estimator needs them for I(X;T)')
-    .option('--input-ids <file>', 'N input identities (.npy): Tishby binning uses them when inputs repeat')
-    .option('--classes <count>', 'number of classes (default: largest label + 1)', positiveInteger('--classes'))
-    .addOption(new Option('--estimator <name>', 'estimator').choices(ESTIMATORS).default('kde'))
     .addOption(new Option('--method <method>', 'for conv layers: concat, mean, or both').choices(['concat', 'mean', 'both']).default('concat'))
-    .option('--noise-variance <σ²>', 'kde: noise variance', positiveNumber('--noise-variance'))
-    .option('--binsize <width>', 'bin: bin width', positiveNumber('--binsize'))
-    .option('--num-bins <count>', 'tishby-bin: bins on [−1, 1]', positiveInteger('--num-bins'))
-    .option('--alpha <α>', 'renyi: order α', positiveNumber('--alpha'))
-    .option('--kernel-width <σ>', 'renyi: Gaussian kernel width', positiveNumber('--kernel-width'))
     .option('--per-channel', 'with the mean method, print each channel')
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  infoplane mi --activations layer3.npy --labels y.npy --estimator kde --noise-variance 0.1')

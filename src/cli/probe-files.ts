@@ -1,6 +1,6 @@
 /** Reading an estimator's inputs from NPY files for the `mi`, `calibrate` and `convergence` commands. */
-import { InvalidArgumentError } from 'commander';
-import type { ProbeData } from '../info/index.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ESTIMATORS, type EstimatorName, type EstimatorOptions, type ProbeData } from '../info/index.js';
 import { npyToTensor } from '../data/npy.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
 
@@ -62,4 +62,31 @@ export function positiveInteger(flag: string): (value: string) => number {
     if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError(`${flag} must be a positive integer but is "${value}".`);
     return number;
   };
+}
+
+/** The estimator flags shared by `mi` and `convergence`. */
+export interface EstimatorFlags extends EstimatorOptions {
+  estimator: EstimatorName;
+}
+
+/** Declares the probe-file flags (activations, labels, inputs, input ids, classes) on a command. */
+export function addProbeFileOptions(command: Command): Command {
+  return command
+    .requiredOption('--activations <file>', 'N×d or N×C×H×W activations (.npy, float32/float64)')
+    .requiredOption('--labels <file>', 'N class indices (.npy, any integer dtype)')
+    .option('--inputs <file>', 'N inputs (.npy): the Rényi estimator needs them for I(X;T)')
+    .option('--input-ids <file>', 'N input identities (.npy): Tishby binning uses them when inputs repeat')
+    .option('--classes <count>', 'number of classes (default: largest label + 1)', positiveInteger('--classes'));
+}
+
+/** Declares the estimator and its parameters on a command. */
+export function addEstimatorOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--estimator <name>', 'estimator').choices(ESTIMATORS).default('kde'))
+    .option('--noise-variance <σ²>', 'kde: noise variance', positiveNumber('--noise-variance'))
+    .addOption(new Option('--precision <dtype>', 'kde: kernel-block precision').choices(['float64', 'float32']))
+    .option('--binsize <width>', 'bin: bin width', positiveNumber('--binsize'))
+    .option('--num-bins <count>', 'tishby-bin: bins on [−1, 1]', positiveInteger('--num-bins'))
+    .option('--alpha <α>', 'renyi: order α', positiveNumber('--alpha'))
+    .option('--kernel-width <σ>', 'renyi: Gaussian kernel width', positiveNumber('--kernel-width'));
 }

@@ -1,5 +1,5 @@
 /** Byte-level helpers the binary readers share: reading a file with errors that name it, aligned copies in host byte order. */
-import { readFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 
 /** Reads a whole file; a failure becomes an Error naming the file and the system's reason. */
@@ -32,4 +32,25 @@ export function hostOrderCopy(bytes: Uint8Array, start: number, length: number, 
 export function firstNonFinite(data: ArrayLike<number | bigint>): number {
   if (!(data instanceof Float32Array || data instanceof Float64Array)) return -1;
   return data.findIndex((value) => !Number.isFinite(value));
+}
+
+/**
+ * Writes a file atomically: a temporary beside it, fsynced, then renamed over it, so a crash or a full disk
+ * never leaves a half-written file. Errors (with the temporary removed) carry the system's code.
+ */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  try {
+    const descriptor = openSync(temporary, 'w');
+    try {
+      writeSync(descriptor, typeof content === 'string' ? Buffer.from(content) : content);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }

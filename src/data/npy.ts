@@ -4,11 +4,10 @@
  * `{'descr': '<f4', 'fortran_order': False, 'shape': (N, d), }` padded with spaces and ending in "\n" so the
  * data starts on a 64-byte boundary; latin1 text in 1.0/2.0, utf8 in 3.0 — then the raw values.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { type DType, Tensor, tensor } from '../tensor/index.js';
 import { dtypeOfTypedArray } from '../tensor/dtype.js';
 import { checkShape, invalid } from '../tensor/validate.js';
-import { firstNonFinite, hostOrderCopy, readFileBytes } from './bytes.js';
+import { firstNonFinite, hostOrderCopy, readFileBytes, writeFileAtomic } from './bytes.js';
 import { columnMajorToRowMajor } from './layout.js';
 
 export type NpyData = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array;
@@ -286,19 +285,9 @@ export function writeNpy(file: string, array: Tensor | NpyArray): void;
 export function writeNpy(file: string, data: NpyData, shape?: readonly number[]): void;
 export function writeNpy(file: string, array: Tensor | NpyData | NpyArray, shape?: readonly number[]): void {
   const { data, shape: arrayShape, dtype } = arrayToWrite(array, shape);
-  const bytes = encodeNpy(data, arrayShape, dtype);
-  const temporary = `${file}.tmp-${process.pid}`;
   try {
-    const descriptor = openSync(temporary, 'w');
-    try {
-      writeFileSync(descriptor, bytes);
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    renameSync(temporary, file);
+    writeFileAtomic(file, encodeNpy(data, arrayShape, dtype));
   } catch (error) {
-    rmSync(temporary, { force: true });
     throw new Error(`${file}: cannot write the array (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }

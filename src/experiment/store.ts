@@ -16,6 +16,7 @@ import {
   closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic as writeAtomically } from '../data/bytes.js';
 import { readNpy, writeNpy } from '../data/npy.js';
 import { type Tensor, tensor } from '../tensor/index.js';
 
@@ -47,20 +48,11 @@ function fileError(file: string, action: string, error: unknown): never {
   throw new Error(`cannot ${action} ${file} (${cause})`);
 }
 
-/** Writes a file atomically: a temporary beside it, fsynced, then renamed over it. */
+/** Writes a file atomically (src/data/bytes.ts), errors naming the file and the cause in words. */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  const temporary = `${file}.tmp-${process.pid}`;
   try {
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
+    writeAtomically(file, content);
   } catch (error) {
-    rmSync(temporary, { force: true });
     fileError(file, 'write', error);
   }
 }

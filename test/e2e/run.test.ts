@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tinyConfig } from '../experiment/fixtures.js';
 
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'infoplane.js');
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-e2e-'));
@@ -13,18 +14,17 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 const configFile = path.join(root, 'tiny.json');
 writeFileSync(configFile, JSON.stringify({
-  name: 'tiny',
-  dataset: { name: 'ib12', source: 'generated', testFraction: 0.25 },
+  ...tinyConfig,
   model: { layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 2, activation: 'softmax' }] },
   optimizer: { type: 'adam', learningRate: 0.01 },
   batchSize: 128,
   epochs: 60,
   seed: 5,
-  logEpochs: 'every',
   probe: { set: 'test', size: 200 },
   estimators: [{ name: 'kde', noiseVariance: 0.1 }, { name: 'tishby-bin' }],
   dynamics: { kdeDerivativeSamples: 40 },
 }));
+
 
 /** Metrics without wall-clock fields, which legitimately differ between runs. */
 function metrics(dir: string): unknown[] {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type ExperimentConfigInput, resolveConfig } from '../../src/experiment/config.js';
+import { resolveConfig } from '../../src/experiment/config.js';
+import { tinyConfig } from './fixtures.js';
 import { type EpochRecord, runExperiment } from '../../src/experiment/runner.js';
 import { RunStore } from '../../src/experiment/store.js';
 
@@ -13,19 +14,6 @@ after(() => rmSync(root, { recursive: true, force: true }));
 let runs = 0;
 const out = (): string => path.join(root, `run${runs++}`);
 
-export const tinyConfig: ExperimentConfigInput = {
-  name: 'tiny',
-  dataset: { name: 'ib12', source: 'generated', testFraction: 0.25 },
-  model: { layers: [{ type: 'dense', units: 6, activation: 'tanh' }, { type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 2, activation: 'softmax' }] },
-  optimizer: { type: 'sgd', learningRate: 0.05 },
-  batchSize: 256,
-  epochs: 4,
-  seed: 3,
-  logEpochs: 'every',
-  probe: { set: 'test', size: 300 },
-  estimators: [{ name: 'kde', noiseVariance: 0.1 }, { name: 'bin' }],
-  dynamics: { kdeDerivativeSamples: 50 },
-};
 
 describe('a run directory', () => {
   it('holds the resolved config, one record per logged epoch, a summary and the finished status', async () => {
