@@ -418,8 +418,11 @@ class Run {
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const store = options.resume ? RunStore.open(options.out) : RunStore.create(options.out, { overwrite: options.overwrite ?? false });
   let config: ExperimentConfig;
+  let createdAt: unknown;
   if (options.resume) {
-    config = resolveConfig(store.readConfig<{ config: unknown }>().config);
+    const written = store.readConfig<{ config: unknown; run?: { createdAt?: unknown } }>();
+    config = resolveConfig(written.config);
+    createdAt = written.run?.createdAt;
     if (options.epochs !== undefined) config = { ...config, epochs: options.epochs };
   } else {
     if (!options.config) throw new Error('runExperiment needs a config (or resume: true)');
@@ -432,8 +435,10 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       startEpoch = run.restore();
       if (startEpoch > config.epochs + 1) throw new Error(`${options.out} has already trained ${startEpoch - 1} epochs, more than --epochs ${config.epochs}`);
     }
-    // Written on resume too: --epochs may have extended the run.
-    store.writeConfig(run.describe());
+    // Written on resume too (--epochs may have extended the run), keeping the run's creation time.
+    const description = run.describe();
+    if (createdAt !== undefined) (description['run'] as { createdAt: unknown }).createdAt = createdAt;
+    store.writeConfig(description);
     store.writeStatus({ state: 'running', epoch: startEpoch - 1, epochs: config.epochs });
     run.reporter.runStart?.({ dir: store.dir, epochs: config.epochs, startEpoch, batchesPerEpoch: Math.ceil(size(run.data.train) / run.batchSize), logged: [...run.logged] });
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
