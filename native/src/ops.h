@@ -31,8 +31,8 @@
   X(nllLoss) X(mseLoss) X(binaryCrossEntropy) X(binaryCrossEntropyWithLogits) \
   /* ops_inplace.cc */ \
   X(add_) X(sub_) X(mul_) X(div_) X(exp_) X(sqrt_) X(pow_) X(clamp_) X(addcmul_) X(addcdiv_) X(zero_) X(fill_) \
-  X(copy_) X(foreachAdd_) X(foreachMul_) X(foreachDiv_) X(foreachAddcmul_) X(foreachAddcdiv_) X(foreachZero_) \
-  X(foreachSqrt) X(foreachSqrt_) X(foreachAdd) X(foreachCopy_) \
+  X(copy_) X(mulOut) X(foreachAdd_) X(foreachMul_) X(foreachDiv_) X(foreachAddcmul_) X(foreachAddcdiv_) X(foreachZero_) \
+  X(foreachSqrt) X(foreachSqrt_) X(foreachAdd) X(foreachCopy_) X(foreachWelford_) \
   /* ops_autograd.cc */ \
   X(requiresGrad_) X(requiresGrad) X(isLeaf) X(detach) X(backward) X(grad) X(clearGrad) X(autogradGrad) \
 

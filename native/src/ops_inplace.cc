@@ -3,6 +3,9 @@
 #include "args.h"
 #include "ops.h"
 
+#include <ATen/Dispatch.h>
+#include <ATen/Parallel.h>
+
 namespace infoplane {
 namespace {
 
@@ -11,6 +14,21 @@ at::Scalar optionalScalarArg(const Info& info, size_t index, const char* name) {
 }
 
 bool isListArg(const Info& info, size_t index) { return index < info.Length() && info[index].IsArray(); }
+
+// One Welford step over n contiguous elements (see foreachWelford_), vectorisable: no aliasing.
+template <typename T>
+void welfordKernel(T* __restrict__ mean, T* __restrict__ m2, const T* __restrict__ sample, int64_t n, int64_t count) {
+  const T inverse = T(1) / static_cast<T>(count);
+  at::parallel_for(0, n, 1 << 15, [&](int64_t begin, int64_t end) {
+#pragma GCC ivdep
+    for (int64_t i = begin; i < end; i++) {
+      const T delta = sample[i] - mean[i];
+      const T updated = mean[i] + delta * inverse;
+      mean[i] = updated;
+      m2[i] += delta * (sample[i] - updated);
+    }
+  });
+}
 
 }  // namespace
 
@@ -72,6 +90,18 @@ INFOPLANE_OP(fill_, {
 })
 INFOPLANE_OP(copy_, {
   tensorArg(info, 0, "self").copy_(tensorArg(info, 1, "source"));
+  return info.Env().Undefined();
+})
+// mulOut(out, self, other): out ← self·other (ATen mul_out) in one pass into an existing tensor.
+INFOPLANE_OP(mulOut, {
+  auto out = tensorArg(info, 0, "out");
+  const auto& self = tensorArg(info, 1, "self");
+  const auto other = tensorOrScalarArg(info, 2, "other");
+  // ATen would resize a mis-shaped out; a buffer must keep its shape, so that is an error here.
+  if (!out.sizes().equals(at::infer_size(self.sizes(), other.sizes()))) {
+    throw Napi::RangeError::New(info.Env(), "out must have the shape of self·other");
+  }
+  at::mul_out(out, self, other);
   return info.Env().Undefined();
 })
 
@@ -136,6 +166,44 @@ INFOPLANE_OP(foreachCopy_, {
   auto sources = tensorListArg(info, 1, "sources");
   if (selves.size() != sources.size()) throw Napi::RangeError::New(info.Env(), "selves and sources differ in length");
   for (size_t i = 0; i < selves.size(); i++) selves[i].copy_(sources[i]);
+  return info.Env().Undefined();
+})
+
+// foreachWelford_(means, m2s, samples, count): adds the count-th sample to streaming moments (Welford):
+// δ = x − m; m += δ/count; M₂ += δ·(x − m). Not an ATen op: a fused generic statistics kernel, one pass over
+// the three tensors instead of the four multi-tensor ops it replaces (bench:fig5 showed those as a cost of
+// their own). CPU contiguous float tensors take the fused loop; anything else (other devices, strides) the
+// same update as ATen ops.
+INFOPLANE_OP(foreachWelford_, {
+  auto means = tensorListArg(info, 0, "means");
+  auto m2s = tensorListArg(info, 1, "m2s");
+  auto samples = tensorListArg(info, 2, "samples");
+  const int64_t count = intArg(info, 3, "count");
+  if (count < 1) throw Napi::RangeError::New(info.Env(), "count must be at least 1");
+  if (means.size() != m2s.size() || means.size() != samples.size()) {
+    throw Napi::RangeError::New(info.Env(), "means, m2s and samples differ in length");
+  }
+  for (size_t t = 0; t < means.size(); t++) {
+    auto& mean = means[t];
+    auto& m2 = m2s[t];
+    const auto& x = samples[t];
+    if (!mean.sizes().equals(x.sizes()) || !m2.sizes().equals(x.sizes())) {
+      throw Napi::RangeError::New(info.Env(), "tensor " + std::to_string(t) + ": mean, m2 and sample differ in shape");
+    }
+    const bool fused = !mean.requires_grad() && !m2.requires_grad() && mean.device().is_cpu() && m2.device().is_cpu() && x.device().is_cpu() && mean.is_contiguous() &&
+                       m2.is_contiguous() && x.is_contiguous() && mean.scalar_type() == x.scalar_type() &&
+                       m2.scalar_type() == x.scalar_type() &&
+                       (x.scalar_type() == at::kFloat || x.scalar_type() == at::kDouble);
+    if (!fused) {
+      auto delta = x - mean;
+      mean.add_(delta, 1.0 / static_cast<double>(count));
+      m2.addcmul_(delta, x - mean);
+      continue;
+    }
+    AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "foreachWelford_", [&] {
+      welfordKernel(mean.data_ptr<scalar_t>(), m2.data_ptr<scalar_t>(), x.data_ptr<scalar_t>(), x.numel(), count);
+    });
+  }
   return info.Env().Undefined();
 })
 

@@ -5,11 +5,11 @@
  * σ = ‖(σ_i)‖ and SNR = μ/σ. σ_i is the population standard deviation, as np.std in Saxe et al.'s
  * loggingreporter.
  *
- * The moments are accumulated streaming with Welford's update, three multi-tensor ops per gradient and
- * no stacked history: δ = g − m; m ← m + δ/n; M₂ ← M₂ + δ²·(n − 1)/n.
+ * The moments are accumulated streaming with Welford's update, one fused pass per gradient and no stacked
+ * history: δ = g − m; m ← m + δ/n; M₂ ← M₂ + δ·(g − m).
  */
 import {
-  type Tensor, foreachAdd_, foreachAddcmul_, foreachCopy_, foreachZero_, keep, noGrad, tidy, zerosLike,
+  type Tensor, foreachWelford_, foreachZero_, keep, noGrad, tidy, zerosLike,
 } from '../tensor/index.js';
 
 export interface GradientSummary {
@@ -28,7 +28,6 @@ export class GradientMoments {
   #count = 0;
   readonly #mean: Tensor[];
   readonly #m2: Tensor[];
-  readonly #delta: Tensor[];
 
   /** One accumulator per parameter, shaped like it (same dtype). */
   constructor(named: readonly (readonly [string, Tensor])[]) {
@@ -36,7 +35,6 @@ export class GradientMoments {
     const zeros = (): Tensor[] => named.map(([, param]) => keep(noGrad(() => zerosLike(param))));
     this.#mean = zeros();
     this.#m2 = zeros();
-    this.#delta = zeros();
   }
 
   get count(): number {
@@ -48,12 +46,7 @@ export class GradientMoments {
     if (gradients.length !== this.names.length) throw new Error(`GradientMoments.update: ${gradients.length} gradients for ${this.names.length} parameters`);
     this.#count++;
     const n = this.#count;
-    noGrad(() => {
-      foreachCopy_(this.#delta, gradients);
-      foreachAdd_(this.#delta, this.#mean, -1);
-      foreachAddcmul_(this.#m2, this.#delta, this.#delta, (n - 1) / n);
-      foreachAdd_(this.#mean, this.#delta, 1 / n);
-    });
+    noGrad(() => foreachWelford_(this.#mean, this.#m2, gradients, n));
   }
 
   /** The per-element mean gradients (shared tensors). */
@@ -81,6 +74,6 @@ export class GradientMoments {
   }
 
   dispose(): void {
-    for (const t of [...this.#mean, ...this.#m2, ...this.#delta]) t.dispose();
+    for (const t of [...this.#mean, ...this.#m2]) t.dispose();
   }
 }

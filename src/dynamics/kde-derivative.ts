@@ -9,9 +9,17 @@ import { type Tensor, tidy } from '../tensor/index.js';
 
 /** Pairs i < j with values[i] > values[j] (strict inversions), by merge sort in O(n log n). */
 export function inversions(input: ArrayLike<number>): number {
+  return sortCountingInversions(Float64Array.from(input), new Float64Array(input.length));
+}
+
+/**
+ * Strict inversions of `values`, which it sorts (the result may end in either buffer); `scratch` is a
+ * buffer of at least the same length. Reusing both across calls keeps a many-column count allocation-free.
+ */
+function sortCountingInversions(input: Float64Array, spare: Float64Array): number {
   const n = input.length;
-  let values = Float64Array.from(input);
-  let scratch = new Float64Array(n);
+  let values = input;
+  let scratch = spare;
   let count = 0;
   for (let width = 1; width < n; width *= 2) {
     for (let start = 0; start < n; start += 2 * width) {
@@ -56,18 +64,19 @@ export interface KdeDerivative {
  */
 export function kdeDerivative(fBefore: number, fNow: number, epochs: number, before: Tensor, now: Tensor): KdeDerivative {
   const [n, d] = [now.size(0), now.numel / now.size(0)];
-  // Per unit k, order the samples by (position, velocity) with two stable sorts in libtorch, then count
-  // the velocity inversions of each column in JS.
+  // Per unit k (a row after transposing), order the samples by (position, velocity) with two stable sorts
+  // in libtorch, then count the velocity inversions of each row in JS, in place with one scratch buffer.
   const ordered = tidy(() => {
-    const u = now.reshape([n, d]).to('float64');
-    const w = u.sub(before.reshape([n, d]).to('float64'));
-    const byW = w.sort(0, false, true).indices;
-    const uByW = u.gather(0, byW);
-    const wByW = w.gather(0, byW);
-    return wByW.gather(0, uByW.sort(0, false, true).indices).t().contiguous().data('float64');
+    const u = now.reshape([n, d]).t().contiguous().to('float64');
+    const w = u.sub(before.reshape([n, d]).t().contiguous().to('float64'));
+    const byW = w.sort(1, false, true).indices;
+    const uByW = u.gather(1, byW);
+    const wByW = w.gather(1, byW);
+    return wByW.gather(1, uByW.sort(1, false, true).indices).data('float64');
   });
+  const scratch = new Float64Array(n);
   let compressing = 0;
-  for (let k = 0; k < d; k++) compressing += inversions(ordered.subarray(k * n, (k + 1) * n));
+  for (let k = 0; k < d; k++) compressing += sortCountingInversions(ordered.subarray(k * n, (k + 1) * n), scratch);
   const rate = (fNow - fBefore) / epochs;
   return { rate, sign: rate > 0 ? 1 : rate < 0 ? -1 : 0, compressingTerms: compressing, totalTerms: ((n * (n - 1)) / 2) * d };
 }

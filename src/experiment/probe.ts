@@ -47,7 +47,8 @@ export interface Histogram {
 /** Equal-width histogram of all values over their own [min, max]. */
 export function histogram(values: Tensor, bins: number): Histogram {
   return tidy(() => {
-    const flat = values.reshape([-1]).to('float64');
+    // In the values' own dtype: a float64 copy of a 10 000 × 1024 layer cost more than the histogram.
+    const flat = values.reshape([-1]);
     const min = flat.min().item();
     const max = flat.max().item();
     const counts = min === max

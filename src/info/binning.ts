@@ -8,7 +8,7 @@
  *   [−1, 1] (default 30, as np.linspace(−1, 1, 30)), bin = number of edges ≤ t (np.digitize); I(X;T) =
  *   H(T) − H(T|X) with H(T|X) over the distinct input patterns, which is not zero when inputs repeat.
  */
-import { type Tensor, noGrad, tidy } from '../tensor/index.js';
+import { Generator, type Tensor, noGrad, randint, tidy } from '../tensor/index.js';
 import { type Estimator, type LayerEstimate, NATS_TO_BITS, type ProbeData, exact } from './types.js';
 
 /** Plug-in entropy (nats) of the distribution given by counts. */
@@ -17,9 +17,31 @@ export function entropyOfCounts(counts: readonly number[]): number {
   return counts.reduce((h, count) => (count > 0 ? h - (count / total) * Math.log(count / total) : h), 0);
 }
 
-/** For each sample, the index of its distinct row among `codes` (int64 [N, d]). */
-function symbolIds(codes: Tensor): number[] {
-  return tidy(() => codes.unique(0).inverse.toNumbers());
+/** Bits of hash per sample: a collision of two distinct rows has probability 2^−96, N²/2 pairs far below 1e-20. */
+const HASH_BITS = 96;
+
+/**
+ * For each sample, an id of its row of bin codes (integer-valued floats [N, d], |code| ≤ maxAbs): equal
+ * rows get equal ids, distinct rows distinct ids (but for a 2^−96 chance per pair).
+ *
+ * Sorting N rows of d codes (unique over dim 0) is the costly way; instead each row is hashed by a few
+ * matrix products with seeded random integer weights w ∈ [0, 2^R), exact in floating point because every
+ * partial sum is an integer below 2^24 (float32) or 2^53 (float64) whatever the summation order, and the
+ * short hash rows are made unique. Falls back to sorting the codes when the codes are too wide for R ≥ 4.
+ */
+function symbolIds(codes: Tensor, maxAbs: number): number[] {
+  return tidy(() => {
+    const d = codes.size(1);
+    // Largest R with maxAbs·d·(2^R − 1) < 2^mantissa.
+    const bitsFor = (mantissa: number): number => Math.min(20, Math.floor(mantissa - Math.log2(Math.max(1, maxAbs) * d + 1)));
+    let dtype: 'float32' | 'float64' = codes.dtype === 'float64' ? 'float64' : 'float32';
+    let bits = bitsFor(dtype === 'float64' ? 53 : 24);
+    if (bits < 4 && dtype === 'float32') [dtype, bits] = ['float64', bitsFor(53)];
+    if (bits < 4) return codes.unique(0).inverse.toNumbers();
+    const columns = Math.ceil(HASH_BITS / bits);
+    const weights = randint(0, 2 ** bits, [d, columns], { dtype, generator: new Generator(0x1b5) });
+    return codes.to(dtype).matmul(weights).unique(0).inverse.toNumbers();
+  });
 }
 
 /** Plug-in H(A) and H(A | B) in nats for per-sample symbols a and groups b. */
@@ -41,8 +63,8 @@ function entropyAndConditional(symbols: readonly number[], groups: readonly numb
   return { h: entropyOfCounts([...counts.values()]), conditional };
 }
 
-function estimateFromCodes(codes: Tensor, data: ProbeData, parameters: LayerEstimate['parameters']): LayerEstimate {
-  const symbols = symbolIds(codes);
+function estimateFromCodes(codes: Tensor, maxAbs: number, data: ProbeData, parameters: LayerEstimate['parameters']): LayerEstimate {
+  const symbols = symbolIds(codes, maxAbs);
   const labels = data.labels.toNumbers();
   const { h, conditional: hGivenY } = entropyAndConditional(symbols, labels);
   const inputIds = data.inputIds ? data.inputIds.toNumbers() : symbols.map((_, i) => i);
@@ -62,9 +84,12 @@ export function binEstimator(options: { binsize?: number } = {}): Estimator {
   return {
     name: 'bin',
     estimate: (data) => noGrad(() => tidy(() => {
-      const codes = data.activations.reshape([data.activations.size(0), -1]).to('float64').div(binsize).floor().to('int64');
+      // In the activations' own precision, as Saxe's np.floor(x / binsize) on float32 activations.
+      const flat = data.activations.reshape([data.activations.size(0), -1]);
+      const codes = flat.div(binsize).floor();
+      const maxAbs = Math.max(Math.abs(codes.min().item()), Math.abs(codes.max().item()));
       // Saxe's inputs are distinct: H(T|X) = 0 whatever inputIds says.
-      return estimateFromCodes(codes, { ...data, inputIds: undefined }, { estimator: 'bin', binsize });
+      return estimateFromCodes(codes, maxAbs, { ...data, inputIds: undefined }, { estimator: 'bin', binsize });
     })),
   };
 }
@@ -80,8 +105,8 @@ export function tishbyBinEstimator(options: { numBins?: number } = {}): Estimato
       // np.digitize(t, edges) = the number of the equally spaced edges −1 + k·step that are ≤ t, i.e.
       // ⌊(t + 1)/step⌋ + 1 clamped to [0, numBins] (computed without an N×d×numBins comparison).
       const step = 2 / (numBins - 1);
-      const codes = flat.add(1).div(step).floor().add(1).clamp(0, numBins).to('int64');
-      return estimateFromCodes(codes, data, { estimator: 'tishby-bin', numBins });
+      const codes = flat.add(1).div(step).floor().add(1).clamp(0, numBins);
+      return estimateFromCodes(codes, numBins, data, { estimator: 'tishby-bin', numBins });
     })),
   };
 }

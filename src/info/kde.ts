@@ -90,24 +90,27 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
         tidy(() => {
           const exponent = exponents.narrow(0, 0, bi * bj).view([bi, bj]);
           const block = buffer.narrow(0, 0, bi * bj).view([bi, bj]);
-          // −D/2v₀ for the whole block in one product.
-          exponent.addmm_(left.narrow(0, i0, bi), right.narrow(0, j0, bj).t(), 0, 1);
-          variances.forEach((variance, k) => {
-            // exp(−D/2v_k), its exponent clamped to [lowest, 0]: the top removes rounding's +1e-13 on the
-            // diagonal; the bottom keeps exp out of the subnormal range, whose slow microcode path made
-            // float32 blocks 3× slower (e^{lowest} is far below a billionth of the self term 1 in every sum).
-            block.copy_(exponent).mul_(variances[0]! / variance).clamp_(lowestExponent, 0).exp_();
-            all[k]!.narrow(0, i0, bi).add_(block.sum(1));
-            if (j0 !== i0) all[k]!.narrow(0, j0, bj).add_(block.sum(0));
+          // −D/2v₀ for the whole block in one product, clamped once to [lowest, 0]: the top removes
+          // rounding's +1e-13 on the diagonal; the bottom keeps exp — of this exponent and of its scaled
+          // copies, which are closer to 0 — out of the subnormal range, whose slow microcode path made float32
+          // blocks 3× slower (e^{lowest} is far below a billionth of the self term 1 in every sum).
+          exponent.addmm_(left.narrow(0, i0, bi), right.narrow(0, j0, bj).t(), 0, 1).clamp_(lowestExponent, 0);
+          const accumulate = (kernel: Tensor, k: number): void => {
+            all[k]!.narrow(0, i0, bi).add_(kernel.sum(1));
+            if (j0 !== i0) all[k]!.narrow(0, j0, bj).add_(kernel.sum(0));
             for (let c = 0; c < numClasses; c++) {
               const rows = [Math.max(i0, classStarts[c]!), Math.min(i0 + bi, classStarts[c + 1]!)] as const;
               const columns = [Math.max(j0, classStarts[c]!), Math.min(j0 + bj, classStarts[c + 1]!)] as const;
               if (rows[1] <= rows[0] || columns[1] <= columns[0]) continue;
-              const part = block.narrow(0, rows[0] - i0, rows[1] - rows[0]).narrow(1, columns[0] - j0, columns[1] - columns[0]);
+              const part = kernel.narrow(0, rows[0] - i0, rows[1] - rows[0]).narrow(1, columns[0] - j0, columns[1] - columns[0]);
               own[k]!.narrow(0, rows[0], rows[1] - rows[0]).add_(part.sum(1));
               if (j0 !== i0) own[k]!.narrow(0, columns[0], columns[1] - columns[0]).add_(part.sum(0));
             }
-          });
+          };
+          // exp(−D/2v_k) = exp(exponent·v₀/v_k): the larger variances into the second buffer (one pass for
+          // the scaled copy, one for exp), then v₀'s own kernel by exp in place, which uses up the exponent.
+          for (let k = variances.length - 1; k >= 1; k--) accumulate(block.mulFrom_(exponent, first / variances[k]!).exp_(), k);
+          accumulate(exponent.exp_(), 0);
         });
       }
     }

@@ -5,7 +5,7 @@
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 import { handlesOf } from './functional.js';
-import { checkNumber } from './validate.js';
+import { checkInteger, checkNumber } from './validate.js';
 
 /** selves[i] += alpha·others[i], or selves[i] += others when others is a number. */
 export function foreachAdd_(selves: readonly Tensor[], others: readonly Tensor[] | number, alpha = 1): void {
@@ -34,6 +34,14 @@ export function foreachZero_(selves: readonly Tensor[]): void {
 /** selves[i] ← sources[i] */
 export function foreachCopy_(selves: readonly Tensor[], sources: readonly Tensor[]): void {
   native.foreachCopy_(handlesOf(selves, 'selves'), handlesOf(sources, 'sources'));
+}
+/**
+ * Adds the `count`-th sample to streaming moments, per tensor (Welford): δ = x − m; m += δ/count;
+ * M₂ += δ·(x − m). The sample variance of n samples is M₂/n (population) or M₂/(n − 1). One fused pass per
+ * tensor on CPU; the same update as separate ops elsewhere.
+ */
+export function foreachWelford_(means: readonly Tensor[], m2s: readonly Tensor[], samples: readonly Tensor[], count: number): void {
+  native.foreachWelford_(handlesOf(means, 'means'), handlesOf(m2s, 'm2s'), handlesOf(samples, 'samples'), checkInteger(count, 'count'));
 }
 /** Elementwise square roots of each tensor, as new tensors. */
 export function foreachSqrt(tensors: readonly Tensor[]): Tensor[] {

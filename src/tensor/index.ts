@@ -19,7 +19,7 @@ export {
   type Pool2dOptions, type LossOptions,
 } from './functional.js';
 export {
-  foreachAdd_, foreachMul_, foreachDiv_, foreachAddcmul_, foreachAddcdiv_, foreachZero_, foreachCopy_, foreachSqrt,
+  foreachAdd_, foreachMul_, foreachDiv_, foreachAddcmul_, foreachAddcdiv_, foreachZero_, foreachCopy_, foreachWelford_, foreachSqrt,
   foreachSqrt_, foreachAdd,
 } from './foreach.js';
 export { noGrad, isGradEnabled, grad, type GradOptions } from './autograd.js';

@@ -167,6 +167,7 @@ export interface NativeOps {
   zero_(self: Handle): void;
   fill_(self: Handle, value: number | boolean): void;
   copy_(self: Handle, source: Handle): void;
+  mulOut(out: Handle, self: Handle, other: Handle | number | boolean): void;
   foreachAdd_(selves: readonly Handle[], others: readonly Handle[] | number, alpha?: number): void;
   foreachMul_(selves: readonly Handle[], others: readonly Handle[] | number): void;
   foreachDiv_(selves: readonly Handle[], others: readonly Handle[] | number): void;
@@ -177,6 +178,7 @@ export interface NativeOps {
   foreachSqrt_(selves: readonly Handle[]): void;
   foreachAdd(tensors: readonly Handle[], others: readonly Handle[] | number, alpha?: number): Handle[];
   foreachCopy_(selves: readonly Handle[], sources: readonly Handle[]): void;
+  foreachWelford_(means: readonly Handle[], m2s: readonly Handle[], samples: readonly Handle[], count: number): void;
   // autograd
   requiresGrad_(tensor: Handle, requiresGrad: boolean): void;
   requiresGrad(tensor: Handle): boolean;

@@ -357,6 +357,8 @@ export class Tensor {
     return this;
   }
   copy_(source: Tensor): this { native.copy_(this.handle, handleOf(source, 'source')); return this; }
+  /** this ← a·b in one pass (ATen mul_out): a product into an existing buffer, with no temporary. */
+  mulFrom_(a: Tensor, b: TensorLike): this { native.mulOut(this.handle, handleOf(a, 'a'), operandOf(b, 'b')); return this; }
   /** Fills with U(from, to) draws from the generator (the global one when omitted). */
   uniform_(from = 0, to = 1, generator?: Generator): this {
     native.uniform_(this.handle, checkNumber(from, 'from'), checkNumber(to, 'to'), generatorHandleOf(generator));

@@ -48,6 +48,43 @@ describe('binning', () => {
   });
 });
 
+describe('binning: rows identified by hashing', () => {
+  /** H(T) and I(Y;T) in bits from rows of ⌊t/binsize⌋ compared as strings: the reference. */
+  const reference = (values: number[], d: number, labels: number[], binsize: number, round: (x: number) => number): [number, number] => {
+    const n = labels.length;
+    const rows = Array.from({ length: n }, (_, i) => values.slice(d * i, d * (i + 1)).map((t) => Math.floor(round(t / binsize))).join());
+    const entropy = (symbols: string[]): number => {
+      const counts = new Map<string, number>();
+      for (const symbol of symbols) counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+      return [...counts.values()].reduce((h, c) => h - (c / symbols.length) * Math.log2(c / symbols.length), 0);
+    };
+    const h = entropy(rows);
+    const hGivenY = [0, 1, 2].reduce((sum, c) => {
+      const members = rows.filter((_, i) => labels[i] === c);
+      return sum + (members.length / n) * entropy(members);
+    }, 0);
+    return [h, h - hGivenY];
+  };
+
+  it('agrees with exact row matching for narrow codes (float32 hash), wide codes (float64 hash) and huge ones (sorted rows)', () => {
+    const n = 400;
+    const labels = pseudoRandom(n, 3).map((v) => Math.floor((v + 1) * 1.5) % 3);
+    // Rows drawn from 12 prototypes, each value moved within its bin, so that many rows repeat exactly.
+    for (const [d, scale, dtype] of [[60, 1, 'float32'], [40, 3e5, 'float32'], [5, 1e15, 'float64']] as const) {
+      const prototypes = pseudoRandom(12 * d, 5).map((v) => Math.floor(v * scale) + 0.25);
+      const pick = pseudoRandom(n, 6).map((v) => Math.floor((v + 1) * 6) % 12);
+      const jitter = pseudoRandom(n * d, 7).map((v) => 0.2 * (v + 1));
+      const values = Array.from({ length: n * d }, (_, k) => prototypes[pick[Math.floor(k / d)]! * d + (k % d)]! + jitter[k]!);
+      const activations = tensor(values, [n, d], { dtype });
+      const stored = activations.toNumbers();
+      const estimate = binEstimator({ binsize: 1 }).estimate({ activations, labels: int64(labels), numClasses: 3 });
+      const [h, iyt] = reference(stored, d, labels, 1, dtype === 'float32' ? Math.fround : (x) => x);
+      assert.ok(h > 2 && h < Math.log2(n), `the case has repeats and variety (H = ${h})`);
+      assertClose([estimate.ht.upper, estimate.iyt.upper], [h, iyt], 1e-12);
+    }
+  });
+});
+
 describe('matrix-based Rényi entropy', () => {
   const alpha = 2;
 

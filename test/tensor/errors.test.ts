@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  type DType, Tensor, cat, conv2d, crossEntropy, foreachAdd_, maxPool2d, mseLoss, oneHot, stack, tensor, tidy,
+  type DType, Tensor, cat, conv2d, crossEntropy, foreachAdd_, foreachWelford_, maxPool2d, mseLoss, oneHot, stack, tensor, tidy,
   where, zeros,
 } from '../../src/tensor/index.js';
 import { native } from '../../src/tensor/native.js';
@@ -135,7 +135,7 @@ function makeCase(random: Random, make: (shape: Shape, dtype?: DType) => Tensor)
   const floatOnly = (...inputs: Tensor[]): boolean => !inputs.every((t) => t.dtype === inputs[0]!.dtype && isFloat(t));
   const dim = random.int(-4, 3);
   const keepdim = random.chance(0.5);
-  const kind = random.int(0, 27);
+  const kind = random.int(0, 29);
   switch (kind) {
     case 0: {
       const op = random.pick(['exp', 'tanh', 'relu', 'sigmoid', 'abs', 'neg', 'sqrt', 'log', 'floor', 'square', 'erf'] as const);
@@ -312,6 +312,20 @@ function makeCase(random: Random, make: (shape: Shape, dtype?: DType) => Tensor)
       const k = random.int(0, 3);
       const valid = d !== undefined && k <= s[d]!;
       return { name: 'topk', run: () => x.topk(k, dim).values, expected: s.length === 0 ? 'unknown' : valid ? s.map((size, i) => (i === d ? k : size)) : 'invalid', mayThrow: !isFloat(x) };
+    }
+    case 27: {
+      const a = random.chance(0.6) ? make(s, x.dtype) : anyTensor();
+      const b = random.chance(0.3) ? 0.5 : random.chance(0.6) ? make(s.slice(random.int(0, s.length)), x.dtype) : anyTensor();
+      const shape = typeof b === 'number' ? [...a.shape] : broadcast([...a.shape], [...b.shape]);
+      const valid = shape !== 'invalid' && shape.length === s.length && shape.every((size, i) => size === s[i]);
+      return { name: 'mulOut', run: () => x.mulFrom_(a, b), expected: valid ? s : 'invalid', mayThrow: typeof b === 'number' ? floatOnly(x, a) : floatOnly(x, a, b) };
+    }
+    case 28: {
+      const m2 = random.chance(0.8) ? make(s, x.dtype) : anyTensor();
+      const sample = random.chance(0.8) ? make(s, x.dtype) : anyTensor();
+      const count = random.int(-1, 3);
+      const valid = count >= 1 && [m2, sample].every((t) => t.shape.length === s.length && t.shape.every((size, i) => size === s[i]));
+      return { name: 'foreachWelford_', run: () => { foreachWelford_([x], [m2], [sample], count); return x; }, expected: valid ? s : 'invalid', mayThrow: floatOnly(x, m2, sample) };
     }
     default: {
       const params = [make(s, x.dtype), floatTensor(randomShape())];

@@ -6,7 +6,7 @@ import {
   mseLoss, nllLoss, oneHot, ones, rand, randint, randn, randperm, scalar, stack, tensor, where, zeros,
   binaryCrossEntropy, binaryCrossEntropyWithLogits, addmm, foreachAdd_, foreachAddcdiv_, foreachAddcmul_,
   foreachMul_, foreachZero_, foreachCopy_, foreachDiv_, foreachSqrt, empty, fullLike, onesLike, zerosLike,
-  foreachAdd, foreachSqrt_, pad, deriveSeed,
+  foreachAdd, foreachSqrt_, foreachWelford_, pad, deriveSeed,
 } from '../../src/tensor/index.js';
 import { assertClose, assertTensor } from '../helpers.js';
 
@@ -443,5 +443,33 @@ describe('in-place updates', () => {
     assertClose(params[1]!.toNumbers(), [30]);
     foreachZero_(params);
     assertClose(params[0]!.toNumbers(), [0, 0]);
+  });
+
+  it('mulFrom_ writes a product into an existing buffer, and refuses a buffer of another shape', () => {
+    const out = zeros([2, 2]);
+    out.mulFrom_(tensor([[1, 2], [3, 4]]), 0.25);
+    assertClose(out.toNumbers(), [0.25, 0.5, 0.75, 1]);
+    out.mulFrom_(tensor([[1, 2], [3, 4]]), tensor([10, -1]));
+    assertClose(out.toNumbers(), [10, -2, 30, -4]);
+    assert.throws(() => out.mulFrom_(tensor([1, 2, 3]), 2), /mulOut.*shape of self·other/);
+  });
+
+  it('foreachWelford_ gives the mean and the summed squared deviations of the samples so far', () => {
+    // Samples 1, 4, 10 (and 2, 2, 8): mean 5, Σ(x − 5)² = 16 + 1 + 25 = 42; mean 4, 4 + 4 + 16 = 24.
+    for (const dtype of ['float32', 'float64'] as const) {
+      const mean = zeros([2], { dtype });
+      const m2 = zeros([2], { dtype });
+      [[1, 2], [4, 2], [10, 8]].forEach((sample, i) => foreachWelford_([mean], [m2], [tensor(sample, undefined, { dtype })], i + 1));
+      assertClose(mean.toNumbers(), [5, 4]);
+      assertClose(m2.toNumbers(), [42, 24]);
+    }
+    // A strided view (transposed) takes the op-by-op path and gives the same.
+    const mean = zeros([2, 2]).t();
+    const m2 = zeros([2, 2]).t();
+    [1, 4, 10].forEach((v, i) => foreachWelford_([mean], [m2], [tensor([[v, 2 * v], [0, v]])], i + 1));
+    assertClose(mean.toNumbers(), [5, 10, 0, 5]);
+    assertClose(m2.toNumbers(), [42, 168, 0, 42]);
+    assert.throws(() => foreachWelford_([zeros([2])], [zeros([3])], [zeros([2])], 1), /foreachWelford_.*differ in shape/);
+    assert.throws(() => foreachWelford_([zeros([2])], [zeros([2])], [zeros([2])], 0), /count must be at least 1/);
   });
 });
