@@ -9,10 +9,11 @@
  *
  * The pairwise work is done once per layer, in square blocks of rows and columns, visiting each pair of
  * blocks once (the kernel is symmetric: a block's row sums serve one side and its column sums the
- * other). For each block the exponent −D/2σ² comes from one matrix product into a reused buffer; each
- * bound's kernel is an exp of it (scaled by ¼ for the lower bound's 4σ²) into a second reused buffer; the
- * class sums are sums over contiguous sub-blocks (samples ordered by class). No N×N matrix ever exists, nothing N×N is allocated per call, and everything is float64: the
- * log-sum-exp needs it.
+ * other). For each block the exponent −D/2σ² comes from one matrix product into a reused buffer; the lower
+ * bound's kernel is exp of it scaled by ¼ (for 4σ²) into a second reused buffer, then the upper bound's is
+ * exp of the exponent in place; the class sums are sums over contiguous sub-blocks (samples ordered by
+ * class). No N×N matrix ever exists and nothing N×N is allocated per call. Sums across blocks and the
+ * log-sum-exp are float64; the kernel blocks are float64 by default, float32 on request (see `precision`).
  */
 import {
   type Tensor, empty, keep, noGrad, tidy, zeros,
@@ -67,9 +68,10 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
     const left = empty([n, d + 2], { dtype });
     const points = left.narrow(1, 0, d);
     points.copy_(activations.reshape([n, d]).indexSelect(0, order));
-    // Distances do not change under translation; centring keeps ‖t‖² small and the cancellation mild.
-    points.sub_(tidy(() => points.to('float64').mean(0, true)));
-    const squaredNorms = tidy(() => points.to('float64').norm(2, 1, true).square());
+    // Distances do not change under translation; centring keeps ‖t‖² small and the cancellation mild. Both
+    // reductions run in the block precision: a float64 copy of a float32 N×d layer cost more than the rest.
+    points.sub_(tidy(() => points.mean(0, true)));
+    const squaredNorms = tidy(() => points.norm(2, 1, true).square());
     left.narrow(1, d, 1).copy_(squaredNorms);
     left.narrow(1, d + 1, 1).fill_(1);
     const right = empty([n, d + 2], { dtype });
@@ -90,11 +92,11 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
         tidy(() => {
           const exponent = exponents.narrow(0, 0, bi * bj).view([bi, bj]);
           const block = buffer.narrow(0, 0, bi * bj).view([bi, bj]);
-          // −D/2v₀ for the whole block in one product, clamped once to [lowest, 0]: the top removes
-          // rounding's +1e-13 on the diagonal; the bottom keeps exp — of this exponent and of its scaled
-          // copies, which are closer to 0 — out of the subnormal range, whose slow microcode path made float32
-          // blocks 3× slower (e^{lowest} is far below a billionth of the self term 1 in every sum).
-          exponent.addmm_(left.narrow(0, i0, bi), right.narrow(0, j0, bj).t(), 0, 1).clamp_(lowestExponent, 0);
+          // −D/2v₀ for the whole block in one product, clamped to [lowest·v_max/v₀, 0]: the top removes
+          // rounding's +1e-13 on the diagonal; the bottom keeps exp of every scaled copy exponent·v₀/v_k out
+          // of the subnormal range, whose slow microcode path made float32 blocks 3× slower, while leaving
+          // each of them exact down to e^{lowest}, far below a billionth of the self term 1 in every sum.
+          exponent.addmm_(left.narrow(0, i0, bi), right.narrow(0, j0, bj).t(), 0, 1).clamp_(lowestExponent * (variances.at(-1)! / first), 0);
           const accumulate = (kernel: Tensor, k: number): void => {
             all[k]!.narrow(0, i0, bi).add_(kernel.sum(1));
             if (j0 !== i0) all[k]!.narrow(0, j0, bj).add_(kernel.sum(0));
@@ -110,7 +112,7 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
           // exp(−D/2v_k) = exp(exponent·v₀/v_k): the larger variances into the second buffer (one pass for
           // the scaled copy, one for exp), then v₀'s own kernel by exp in place, which uses up the exponent.
           for (let k = variances.length - 1; k >= 1; k--) accumulate(block.mulFrom_(exponent, first / variances[k]!).exp_(), k);
-          accumulate(exponent.exp_(), 0);
+          accumulate(exponent.clamp_(lowestExponent).exp_(), 0);
         });
       }
     }
