@@ -105,6 +105,14 @@ describe('KDE bounds', () => {
     assertClose(sums.logAll[1]!.toNumbers().slice(0, 1), [Math.log(1 + Math.exp(-0.25) + Math.exp(-2.25))], 1e-12);
     assertClose(sums.logOwnClass[0]!.toNumbers(), [Math.log(1 + Math.exp(-9)), 0, Math.log(1 + Math.exp(-9))], 1e-12);
     assertClose(sums.logOwnClass[1]!.toNumbers(), [Math.log(1 + Math.exp(-2.25)), 0, Math.log(1 + Math.exp(-2.25))], 1e-12);
+    // Variances 2× apart (one square root per step) and 3× apart (exp of the scaled exponent): row 0's sums.
+    for (const variances of [[0.5, 1, 2], [0.5, 1.5, 4.5]]) {
+      const chain = gaussianKernelLogSums(activations, int64([0, 1, 0]), 2, variances, { blockSize: 2 });
+      chain.logAll.forEach((logSums, k) => {
+        const v = variances[k]!;
+        assertClose(logSums.toNumbers().slice(0, 1), [Math.log(1 + Math.exp(-1 / (2 * v)) + Math.exp(-9 / (2 * v)))], 1e-12, `v = ${v}`);
+      });
+    }
   });
 });
 
