@@ -43,7 +43,9 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   try {
     const descriptor = openSync(temporary, 'w');
     try {
-      writeSync(descriptor, typeof content === 'string' ? Buffer.from(content) : content);
+      // writeSync may write less than asked (a nearly full disk): keep going until all is written or it throws.
+      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);

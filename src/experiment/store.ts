@@ -13,7 +13,8 @@
  * by a later failure (disk full, permissions): the error names the file and the cause.
  */
 import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync,
+  closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync,
+  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic as writeAtomically } from '../data/bytes.js';
@@ -134,14 +135,26 @@ export class RunStore {
     writeFileAtomic(this.file('summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   }
 
-  /** Appends one record as a line and fsyncs it. */
+  /**
+   * Appends one record as a line and fsyncs it. A write that fails part-way (a full disk) is cut back off,
+   * so the file never holds a partial line followed by later ones.
+   */
   appendMetrics(record: Record<string, unknown>): void {
     const file = this.file('metrics.jsonl');
+    const bytes = Buffer.from(`${JSON.stringify({ schemaVersion: METRICS_SCHEMA_VERSION, ...record })}\n`);
     try {
       const fd = openSync(file, 'a');
+      const size = fstatSync(fd).size;
       try {
-        writeSync(fd, `${JSON.stringify({ schemaVersion: METRICS_SCHEMA_VERSION, ...record })}\n`);
+        for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
         fsyncSync(fd);
+      } catch (error) {
+        try {
+          ftruncateSync(fd, size);
+        } catch {
+          // Nothing more can be done; readMetrics ignores an unterminated last line.
+        }
+        throw error;
       } finally {
         closeSync(fd);
       }
@@ -234,7 +247,11 @@ export class RunStore {
 
   saveProbeIndex(labels: Tensor, inputIds: Tensor): void {
     const dir = this.file('activations');
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      fileError(dir, 'create', error);
+    }
     writeNpy(path.join(dir, 'labels.npy'), labels);
     writeNpy(path.join(dir, 'input-ids.npy'), inputIds);
   }

@@ -1,7 +1,10 @@
 /** The runner: what a run directory holds, loss dynamics against first order, and store safety. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig } from '../../src/experiment/config.js';
@@ -93,6 +96,76 @@ describe('store safety', () => {
     const file = path.join(root, 'a-file');
     writeFileSync(file, 'x');
     await assert.rejects(runExperiment({ config: resolveConfig(tinyConfig), out: path.join(file, 'run') }), /cannot create .*a-file\/run \(ENOTDIR/);
+  });
+
+  /** Runs `body` on a real, small file system (a 2 MiB tmpfs: needs root, as CI has), with a way to fill it. */
+  async function onSmallDisk(t: { skip(message: string): void }, body: (mount: string, fill: (leaveBytes?: number) => void) => Promise<void>): Promise<void> {
+    const mount = mkdtempSync(path.join(root, 'small-disk-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mount], { stdio: 'ignore' });
+    } catch {
+      t.skip('mounting a small tmpfs needs root');
+      return;
+    }
+    const filler = path.join(mount, 'filler');
+    /** Fills the disk to the last byte, then frees `leaveBytes` again. */
+    const fill = (leaveBytes = 0): void => {
+      const fd = openSync(filler, 'w');
+      const chunk = Buffer.alloc(4096, 1);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      } finally {
+        closeSync(fd);
+      }
+      if (leaveBytes > 0) truncateSync(filler, statSync(filler).size - leaveBytes);
+    };
+    try {
+      await body(mount, fill);
+    } finally {
+      execFileSync('umount', [mount]);
+    }
+  }
+
+  it('a disk that fills mid-run: a clear error, the finished epochs intact, and a resume gives the uninterrupted records', async (t) => {
+    await onSmallDisk(t, async (mount, fill) => {
+      const dir = path.join(mount, 'run');
+      const reporter = { epochEnd: ({ epoch }: { epoch: number }) => { if (epoch === 1) fill(); } };
+      await assert.rejects(runExperiment({ config: resolveConfig(tinyConfig), out: dir, reporter }), /ENOSPC/);
+      const kept = RunStore.open(dir).readMetrics<EpochRecord>().map((r) => r.epoch);
+      assert.deepEqual(kept.slice(0, 2), [0, 1], 'the epochs finished before the disk filled are all there');
+      assert.equal(RunStore.open(dir).readConfig<{ config: { seed: number } }>().config.seed, 3);
+      rmSync(path.join(mount, 'filler'));
+      const resumed = await runExperiment({ out: dir, resume: true });
+      const reference = await runExperiment({ config: resolveConfig(tinyConfig), out: out() });
+      const comparable = (records: EpochRecord[]): unknown[] => records.map(({ elapsedSeconds: _e, timings: _t, ...rest }) => rest);
+      assert.deepEqual(comparable(resumed.records), comparable(reference.records));
+    });
+  });
+
+  it('a metrics line that does not fit on the disk is not left half-written', async (t) => {
+    await onSmallDisk(t, async (mount, fill) => {
+      const store = RunStore.create(path.join(mount, 'run'));
+      store.appendMetrics({ epoch: 0 });
+      // One page free: a 20 kB record gets written in part, then the disk is full.
+      fill(4096);
+      assert.throws(() => store.appendMetrics({ epoch: 1, padding: 'x'.repeat(20_000) }), /cannot append to .*metrics\.jsonl \(ENOSPC: no space left on the device\)/);
+      assert.match(readFileSync(store.file('metrics.jsonl'), 'utf8'), /^\{[^\n]*"epoch":0\}\n$/);
+      rmSync(path.join(mount, 'filler'));
+      store.appendMetrics({ epoch: 2 });
+      assert.deepEqual(store.readMetrics<{ epoch: number }>().map((r) => r.epoch), [0, 2]);
+    });
+  });
+
+  it('a file replaced on a full disk keeps its old content', async (t) => {
+    await onSmallDisk(t, async (mount, fill) => {
+      const store = RunStore.create(path.join(mount, 'run'));
+      store.writeConfig({ seed: 1 });
+      fill(4096);
+      assert.throws(() => store.writeConfig({ seed: 2, padding: 'x'.repeat(20_000) }), /cannot write .*config\.json \(ENOSPC/);
+      assert.deepEqual(store.readConfig(), { seed: 1 });
+    });
   });
 
   it('a partial last metrics line (a kill mid-write) is ignored; a garbled earlier one is reported', () => {
