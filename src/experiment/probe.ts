@@ -2,6 +2,7 @@
 import { type LossName, type Sequential, accuracy, computeLoss } from '../nn/index.js';
 import { type Tensor, cat, keep, noGrad, tidy } from '../tensor/index.js';
 import type { ProbeSet } from './data.js';
+import { inferenceBatchSize } from './trainer.js';
 
 export interface ProbeResult {
   /** Each layer's outputs on the probe set, in layer order. */
@@ -10,7 +11,7 @@ export interface ProbeResult {
   accuracy: number;
 }
 
-export function probeLayers(model: Sequential, probe: ProbeSet, lossName: LossName, batchSize = 1000): ProbeResult {
+export function probeLayers(model: Sequential, probe: ProbeSet, lossName: LossName, batchSize = inferenceBatchSize(model)): ProbeResult {
   model.eval();
   const n = probe.inputs.size(0);
   const parts: Tensor[][] = model.layers.map(() => []);

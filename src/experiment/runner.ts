@@ -25,7 +25,7 @@ import {
 } from './record.js';
 import { logEpochs } from './schedule.js';
 import { RunStore } from './store.js';
-import { evaluate, trainEpoch } from './trainer.js';
+import { evaluate, inferenceBatchSize, trainEpoch } from './trainer.js';
 
 export const TIMING_PHASES = ['training', 'gradientStats', 'losses', 'probing', 'mi', 'dynamics', 'writing'] as const;
 export type Timings = Record<(typeof TIMING_PHASES)[number], number>;
@@ -114,9 +114,10 @@ function fullGradient(model: Sequential, config: ExperimentConfig, train: Datase
   const totals = params.map((p) => keep(noGrad(() => p.mul(0))));
   let loss = 0;
   model.eval();
-  for (let first = 0; first < n; first += 5000) {
+  const batch = inferenceBatchSize(model, 5000);
+  for (let first = 0; first < n; first += batch) {
     tidy(() => {
-      const count = Math.min(5000, n - first);
+      const count = Math.min(batch, n - first);
       const value = computeLoss(config.loss, model.forwardAll(train.inputs.narrow(0, first, count)).at(-1)!, train.labels.narrow(0, first, count)).mul(count / n);
       const parts = grad([value], params);
       noGrad(() => parts.forEach((part, i) => totals[i]!.add_(part!)));

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Dataset } from '../../src/data/dataset.js';
-import { evaluate, trainEpoch } from '../../src/experiment/trainer.js';
+import { evaluate, inferenceBatchSize, trainEpoch } from '../../src/experiment/trainer.js';
 import { Sequential } from '../../src/nn/index.js';
 import { Sgd } from '../../src/optim/index.js';
 import { Generator, deriveSeed, keep, randn, tidy } from '../../src/tensor/index.js';
@@ -71,5 +71,16 @@ describe('trainEpoch', () => {
     assert.throws(() => {
       for (let i = 0; i < 50; i++) trainEpoch({ model, optimizer: new Sgd(model, { learningRate: 1e30 }), loss: 'mse', data, batchSize: 64, generator: new Generator(1) });
     }, /the training loss became (Infinity|NaN) at batch \d+: lower the learning rate/);
+  });
+});
+
+describe('inferenceBatchSize', () => {
+  it('keeps the widest layer output of a batch within 16 MiB, at most 1000 rows', () => {
+    const cnn = new Sequential({ inputShape: [1, 28, 28], layers: [{ type: 'conv2d', filters: 64, kernelSize: 3, activation: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }] }, 1);
+    // 64×26×26 = 43 264 floats a sample: ⌊16 MiB / 173 056 B⌋ = 96 rows; in float64 half as many.
+    assert.equal(inferenceBatchSize(cnn), 96);
+    assert.equal(inferenceBatchSize(new Sequential({ ...cnn.spec }, 1, { dtype: 'float64' })), 48);
+    assert.equal(inferenceBatchSize(new Sequential(spec, 1)), 1000);
+    assert.equal(inferenceBatchSize(new Sequential(spec, 1), 5000), 5000);
   });
 });
