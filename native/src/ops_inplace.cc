@@ -190,8 +190,9 @@ INFOPLANE_OP(foreachWelford_, {
     if (!mean.sizes().equals(x.sizes()) || !m2.sizes().equals(x.sizes())) {
       throw Napi::RangeError::New(info.Env(), "tensor " + std::to_string(t) + ": mean, m2 and sample differ in shape");
     }
-    const bool fused = !mean.requires_grad() && !m2.requires_grad() && mean.device().is_cpu() && m2.device().is_cpu() && x.device().is_cpu() && mean.is_contiguous() &&
-                       m2.is_contiguous() && x.is_contiguous() && mean.scalar_type() == x.scalar_type() &&
+    const bool fused = !mean.requires_grad() && !m2.requires_grad() && mean.device().is_cpu() &&
+                       m2.device().is_cpu() && x.device().is_cpu() && mean.is_contiguous() && m2.is_contiguous() &&
+                       x.is_contiguous() && mean.scalar_type() == x.scalar_type() &&
                        m2.scalar_type() == x.scalar_type() &&
                        (x.scalar_type() == at::kFloat || x.scalar_type() == at::kDouble);
     if (!fused) {

@@ -35,6 +35,14 @@ export function firstNonFinite(data: ArrayLike<number | bigint>): number {
 }
 
 /**
+ * Writes all of `bytes` to a descriptor: writeSync may write less than asked (a nearly full disk) without
+ * throwing, so it keeps going until everything is written or a write throws.
+ */
+export function writeAll(descriptor: number, bytes: Uint8Array): void {
+  for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
+}
+
+/**
  * Writes a file atomically: a temporary beside it, fsynced, then renamed over it, so a crash or a full disk
  * never leaves a half-written file. Errors (with the temporary removed) carry the system's code.
  */
@@ -43,9 +51,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   try {
     const descriptor = openSync(temporary, 'w');
     try {
-      // writeSync may write less than asked (a nearly full disk): keep going until all is written or it throws.
-      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-      for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
+      writeAll(descriptor, typeof content === 'string' ? Buffer.from(content) : content);
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);

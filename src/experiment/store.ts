@@ -14,10 +14,9 @@
  */
 import {
   closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync,
-  writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic as writeAtomically } from '../data/bytes.js';
+import { writeAll, writeFileAtomic as writeAtomically } from '../data/bytes.js';
 import { readNpy, writeNpy } from '../data/npy.js';
 import { type Tensor, tensor } from '../tensor/index.js';
 
@@ -146,7 +145,7 @@ export class RunStore {
       const fd = openSync(file, 'a');
       const size = fstatSync(fd).size;
       try {
-        for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
+        writeAll(fd, bytes);
         fsyncSync(fd);
       } catch (error) {
         try {
