@@ -257,6 +257,12 @@ export function encodeNpy(data: NpyData, shape: readonly number[], dtype: DType)
   return Buffer.concat([preamble, Buffer.from(header, 'latin1'), values]);
 }
 
+/** A tensor's values as an NpyArray (float16/bfloat16 widened to float32, which keeps every value). */
+export function npyArrayOf(t: Tensor): NpyArray {
+  const { data, shape, dtype } = arrayToWrite(t, undefined);
+  return { data, shape: [...shape], dtype };
+}
+
 function arrayToWrite(array: Tensor | NpyData | NpyArray, shape: readonly number[] | undefined): { data: NpyData; shape: readonly number[]; dtype: DType } {
   if (array instanceof Tensor) {
     if (shape !== undefined) invalid('no shape argument with a Tensor (it has its own)', 'shape', shape);
