@@ -1,6 +1,6 @@
 /** Mutual-information estimators behind one interface, the paper's conv methods, calibration, convergence. */
 export { type Bounded, type LayerEstimate, type ProbeData, type Estimator, NATS_TO_BITS, exact } from './types.js';
-export { kdeEstimator, gaussianKernelLogSums, type KdeOptions, type KernelSums, DEFAULT_BLOCK_SIZE } from './kde.js';
+export { kdeEstimator, gaussianKernelLogSums, type KdeOptions, type KernelSums, defaultBlockSize } from './kde.js';
 export { binEstimator, tishbyBinEstimator, entropyOfCounts } from './binning.js';
 export { renyiEstimator, renyiEntropy, jointRenyiEntropy, normalisedGram, labelGram, silvermanWidth, type RenyiOptions } from './renyi.js';
 export { outputDistributionEstimator } from './distribution.js';

@@ -26,8 +26,14 @@ export interface KernelSums {
   logOwnClass: Tensor[];
 }
 
-/** Rows per block. A 2048² float64 buffer is 32 MiB: big enough for BLAS, small for memory. */
-export const DEFAULT_BLOCK_SIZE = 2048;
+/**
+ * Rows per block: 2048 (a 32 MiB float64 buffer: big enough for BLAS) when the product dominates, 1024
+ * for narrow layers (d ≤ 256), whose time goes to the elementwise passes and which ran 10–30 % faster on
+ * blocks that stay in cache (N = 10 000, d = 20; N = 4096, d = 10).
+ */
+export function defaultBlockSize(dims: number): number {
+  return dims <= 256 ? 1024 : 2048;
+}
 
 export interface KernelSumOptions {
   blockSize?: number;
@@ -35,7 +41,8 @@ export interface KernelSumOptions {
    * The precision of the kernel blocks. 'float64' (default) agrees with a naive float64 computation to
    * 1e-6 bits. 'float32' halves the work, as Saxe et al.'s float32 code does it; its kernel exponents carry
    * a rounding error of about 1.2e-7·‖t‖²/2σ² (sums are still accumulated across blocks in float64): on
-   * 10 000 tanh activations of width 1024 it moved the bounds by 7.4e-4 bits.
+   * 10 000 random tanh activations of width 1024 the bounds were within 5.0e-4 bits of float64 (npm run
+   * bench:mi).
    */
   precision?: 'float64' | 'float32';
 }
@@ -79,7 +86,7 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
     right.narrow(1, d + 1, 1).copy_(tidy(() => squaredNorms.mul(-1 / (2 * first))));
     const all = variances.map(() => zeros([n], { dtype: 'float64' }));
     const own = variances.map(() => zeros([n], { dtype: 'float64' }));
-    const size = Math.max(1, Math.min(options.blockSize ?? DEFAULT_BLOCK_SIZE, n));
+    const size = Math.max(1, Math.min(options.blockSize ?? defaultBlockSize(d), n));
     // The smallest exponents whose exp, and its ¼ power, stay normal floats.
     const lowestExponent = dtype === 'float32' ? -87 : -708;
     // When each variance is 2^m (m = 1 … 4) times the one before, as the lower bound's 4σ² is, its kernel
