@@ -29,28 +29,28 @@ export function encodeZip(members: ReadonlyMap<string, Uint8Array>): Buffer {
   for (const [name, data] of members) {
     const nameBytes = Buffer.from(name, 'utf8');
     if (data.length > 0xfffffffe || offset > 0xfffffffe) throw new RangeError(`${name}: ZIP members and archives above 4 GiB are not supported`);
+    // The fields local and central headers share (flags … name length), at their offsets in each.
+    const flags = /[^\x20-\x7e]/.test(name) ? 0x800 : 0; // bit 11: the name is UTF-8
     const crc = crc32(data);
+    const shared = (header: Buffer, at: number): Buffer => {
+      header.writeUInt16LE(flags, at);
+      header.writeUInt16LE(STORED, at + 2);
+      header.writeUInt16LE(DOS_DATE, at + 6);
+      header.writeUInt32LE(crc, at + 8);
+      header.writeUInt32LE(data.length, at + 12);
+      header.writeUInt32LE(data.length, at + 16);
+      header.writeUInt16LE(nameBytes.length, at + 20);
+      return header;
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(nameBytes.length > 0 && /[^\x20-\x7e]/.test(name) ? 0x800 : 0, 6);
-    local.writeUInt16LE(STORED, 8);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
+    shared(local, 6);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(CENTRAL, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(local.readUInt16LE(6), 8);
-    central.writeUInt16LE(STORED, 10);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
+    shared(central, 8);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     centrals.push(central, nameBytes);
