@@ -70,8 +70,7 @@ INFOPLANE_OP(stdDev, {
 INFOPLANE_OP(norm, {
   auto dims = optionalDimsArg(info, 2, "dims");
   return wrapTensor(info.Env(), at::linalg_vector_norm(tensorArg(info, 0, "input"), scalarArg(info, 1, "p"),
-                                                       dimsRef(dims), boolArg(info, 3, "keepdim", false),
-                                                       optionalDtypeArg(info, 4, "dtype")));
+                                                       dimsRef(dims), boolArg(info, 3, "keepdim", false), c10::nullopt));
 })
 INFOPLANE_OP(all, return wrapTensor(info.Env(), at::all(tensorArg(info, 0, "input")));)
 INFOPLANE_OP(any, return wrapTensor(info.Env(), at::any(tensorArg(info, 0, "input")));)

@@ -11,8 +11,9 @@
  * blocks once (the kernel is symmetric: a block's row sums serve one side and its column sums the
  * other). For each block the exponent −D/2σ² comes from one matrix product into a reused buffer; the upper
  * bound's kernel is its exp in place, and the lower bound's (4σ²) that kernel's fourth root, by two square
- * roots in place; the class sums are sums over contiguous sub-blocks (samples ordered by class). No N×N matrix ever exists and nothing N×N is allocated per call. Sums across blocks and the
- * log-sum-exp are float64; the kernel blocks are float64 by default, float32 on request (see `precision`).
+ * roots in place; the class sums are sums over contiguous sub-blocks (samples ordered by class). No N×N
+ * matrix ever exists and nothing N×N is allocated per call. Sums across blocks and the log-sum-exp are
+ * float64; the kernel blocks are float64 by default, float32 on request (see `precision`).
  */
 import {
   type Tensor, empty, keep, noGrad, tidy, zeros,

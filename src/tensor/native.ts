@@ -99,7 +99,7 @@ export interface NativeOps {
   logsumexp(input: Handle, dims: readonly number[], keepdim: boolean): Handle;
   var(input: Handle, dims: Dims, unbiased: boolean, keepdim: boolean): Handle;
   stdDev(input: Handle, dims: Dims, unbiased: boolean, keepdim: boolean): Handle;
-  norm(input: Handle, p: number, dims: Dims, keepdim: boolean, dtype?: string): Handle;
+  norm(input: Handle, p: number, dims: Dims, keepdim: boolean): Handle;
   all: Unary; any: Unary;
   cumsum(input: Handle, dim: number): Handle;
   softmax(input: Handle, dim: number): Handle;

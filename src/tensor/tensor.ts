@@ -218,9 +218,9 @@ export class Tensor {
   std(dims?: number | readonly number[], unbiased = true, keepdim = false): Tensor {
     return new Tensor(native.stdDev(this.handle, checkDims(dims), checkBoolean(unbiased, 'unbiased'), checkBoolean(keepdim, 'keepdim')));
   }
-  /** Vector p-norm over dims (all when omitted), computed in `dtype` when given. */
-  norm(p = 2, dims?: number | readonly number[], keepdim = false, dtype?: DType): Tensor {
-    return new Tensor(native.norm(this.handle, checkNumber(p, 'p'), checkDims(dims), checkBoolean(keepdim, 'keepdim'), dtype && checkDtype(dtype)));
+  /** Vector p-norm over dims (all when omitted). */
+  norm(p = 2, dims?: number | readonly number[], keepdim = false): Tensor {
+    return new Tensor(native.norm(this.handle, checkNumber(p, 'p'), checkDims(dims), checkBoolean(keepdim, 'keepdim')));
   }
   all(): Tensor { return new Tensor(native.all(this.handle)); }
   any(): Tensor { return new Tensor(native.any(this.handle)); }
