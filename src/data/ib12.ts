@@ -13,8 +13,11 @@
  * 3. y = 1 when f(x) > θ, with θ the median of f over all patterns, so the classes are balanced up to
  *    patterns tied at θ (which keep one label, never split).
  *
- * `loadIb12Mat(path)` reads the published `var_u.mat` (F 4096×12, y 1×4096) instead.
+ * `loadIb12Mat(path)` reads the published `var_u.mat` (F 4096×12, y 1×4096) instead: the dataset of
+ * Shwartz-Ziv & Tishby's and Saxe et al.'s figures. The repository ships a copy (`datasets/var_u.mat`,
+ * from ibsgd, MIT License; see `datasets/NOTICE`), at `PUBLISHED_IB12`.
  */
+import { fileURLToPath } from 'node:url';
 import { type Dataset, checkDataset } from './dataset.js';
 import { Generator, keep, randn, tensor, tidy } from '../tensor/index.js';
 import { readMat } from './mat.js';
@@ -78,6 +81,9 @@ export function generateIb12(seed: number): Dataset & { threshold: number; kerne
     kernel,
   };
 }
+
+/** The repository's copy of the published var_u.mat (resolved from build/src/data/, where this runs). */
+export const PUBLISHED_IB12 = fileURLToPath(new URL('../../../datasets/var_u.mat', import.meta.url));
 
 /** The published 12-bit dataset from a MATLAB file holding F (4096×12) and y (1×4096 or 4096×1). */
 export function loadIb12Mat(path: string): Dataset {

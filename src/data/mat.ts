@@ -244,7 +244,7 @@ function parseElements(source: Source, start: number, end: number, fail: Fail, i
  * order). Arrays of other kinds are listed in `skipped`; `variable(name)` throws a clear error for them.
  *
  * @example
- * const mat = readMat('/work/shared/datasets/var_u.mat');
+ * const mat = readMat('datasets/var_u.mat');
  * const F = mat.variable('F'); // { data: Uint8Array(49152), shape: [4096, 12], matlabClass: 'logical' }
  */
 export function readMat(file: string): MatFile {

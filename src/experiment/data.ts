@@ -1,7 +1,9 @@
 /** An experiment's data from its config: the training and test sets, the data variations, the probe set. */
-import { type Dataset, checkDataset, randomLabels, randomSubset, select, size, trainTestSplit } from '../data/dataset.js';
+import {
+  type Dataset, checkDataset, randomLabels, randomSubset, select, size, stratifiedIndices, trainTestSplit,
+} from '../data/dataset.js';
 import { loadFashionMnist, loadMnist } from '../data/builtin.js';
-import { generateIb12, loadIb12Mat } from '../data/ib12.js';
+import { PUBLISHED_IB12, generateIb12, loadIb12Mat } from '../data/ib12.js';
 import { npyToTensor } from '../data/npy.js';
 import { Generator, type Tensor, arange, cat, deriveSeed, keep, tidy } from '../tensor/index.js';
 import type { ExperimentConfig } from './config.js';
@@ -44,13 +46,13 @@ function loadSplits(config: ExperimentConfig): { train: Dataset; test: Dataset }
       const layout = config.model.layers[0]?.type === 'conv2d' ? 'image' : 'flat';
       const splits = dataset.name === 'mnist' ? loadMnist(layout) : loadFashionMnist(layout);
       if (dataset.range === '-1-1') {
-        // Saxe et al.'s scaling (ibsgd utils.get_mnist): x·2 − 1.
+        // x·2 − 1 on request (ibsgd utils.get_mnist has this line commented out: its inputs are x/255).
         for (const part of [splits.train, splits.test]) part.inputs.mul_(2).sub_(1);
       }
       return splits;
     }
     case 'ib12':
-      return split(dataset.source === 'file' ? loadIb12Mat(dataset.path!) : generateIb12(dataset.generatorSeed), dataset.testFraction);
+      return split(dataset.source === 'file' ? loadIb12Mat(dataset.path ?? PUBLISHED_IB12) : generateIb12(dataset.generatorSeed), dataset.testFraction);
     case 'npy': {
       const train = userDataset('train', dataset.trainInputs, dataset.trainLabels);
       if (dataset.testInputs && dataset.testLabels) return { train, test: userDataset('test', dataset.testInputs, dataset.testLabels) };
@@ -82,7 +84,9 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
   const available = size(source);
   const count = config.probe.size === 'all' ? available : config.probe.size;
   if (count > available) throw new Error(`probe.size ${count} is larger than the ${config.probe.set} set (${available} samples)`);
-  const probeData = count === available ? source : tidy(() => select(source, arange(count)));
+  // A smaller probe is a seeded class-stratified random subset (not the first `count` samples, whose
+  // classes need not be balanced), in the set's order.
+  const probeData = count === available ? source : tidy(() => select(source, stratifiedIndices(source.labels, numClasses, count, new Generator(deriveSeed(config.seed, 'probe')))));
   const sampleShape = train.inputs.shape.slice(1);
   return {
     train,

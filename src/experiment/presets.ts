@@ -14,10 +14,13 @@ const mlp = (activation: 'tanh' | 'relu'): LayerSpec[] => [
   { type: 'dense', units: 10, activation: 'softmax' },
 ];
 
-/** Saxe et al.'s MNIST MLP (ibsgd MNIST_SaveActivations), the paper's Figure 5. */
+/**
+ * Saxe et al.'s MNIST MLP (ibsgd MNIST_SaveActivations), the paper's Figure 5. Inputs x/255 in [0, 1] as
+ * ibsgd `utils.get_mnist` (its `X*2.0-1.0` is commented out on both the iclr2018 branch and master).
+ */
 const fig5 = (activation: 'tanh' | 'relu'): ExperimentConfigInput => ({
   name: activation === 'tanh' ? 'fig5-mlp' : 'fig5-mlp-relu',
-  dataset: { name: 'mnist', range: '-1-1' },
+  dataset: { name: 'mnist', range: '0-1' },
   model: { layers: mlp(activation), initializer: 'keras' },
   optimizer: { type: 'sgd', learningRate: 0.001 },
   loss: 'categorical_crossentropy',
@@ -33,7 +36,7 @@ const fig5 = (activation: 'tanh' | 'relu'): ExperimentConfigInput => ({
 /** Saxe et al.'s run of Shwartz-Ziv & Tishby's network on the 12-bit task (ibsgd IBnet_SaveActivations). */
 const ibnet = (activation: 'tanh' | 'relu'): ExperimentConfigInput => ({
   name: `ibnet-${activation}`,
-  dataset: { name: 'ib12', source: 'generated', testFraction: 0.2 },
+  dataset: { name: 'ib12', source: 'file', testFraction: 0.2 },
   model: {
     layers: [10, 7, 5, 4, 3].map((units): LayerSpec => ({ type: 'dense', units, activation })).concat([{ type: 'dense', units: 2, activation: 'softmax' }]),
     initializer: 'truncated-normal',
@@ -43,7 +46,7 @@ const ibnet = (activation: 'tanh' | 'relu'): ExperimentConfigInput => ({
   batchSize: 256,
   epochs: 10000,
   seed: 0,
-  logEpochs: 'saxe',
+  logEpochs: 'saxe-ibnet',
   probe: { set: 'all', size: 'all' },
   estimators: [{ name: 'kde', noiseVariance: 0.1, precision: 'float32' }, { name: 'bin', binsize: 0.5 }, { name: 'tishby-bin', numBins: 30 }],
   convMethods: ['concat'],

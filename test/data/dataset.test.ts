@@ -2,9 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  type Dataset, batchIndices, checkDataset, randomLabels, randomSubset, trainTestSplit,
+  type Dataset, batchIndices, checkDataset, randomLabels, randomSubset, stratifiedIndices, trainTestSplit,
 } from '../../src/data/dataset.js';
-import { Generator, arange, tensor, zeros } from '../../src/tensor/index.js';
+import { Generator, arange, randperm, tensor, zeros } from '../../src/tensor/index.js';
 
 function toy(n: number): Dataset {
   return { name: 'toy', inputs: arange(n, undefined, 1, { dtype: 'float32' }).reshape([n, 1]), labels: arange(n).remainder(3), numClasses: 3 };
@@ -51,6 +51,27 @@ describe('datasets', () => {
     const test = split.test.inputs.reshape([-1]).toNumbers();
     assert.equal(test.length, 25);
     assert.deepEqual([...train, ...test].sort((a, b) => a - b), [...Array(100).keys()]);
+  });
+
+  it("splits as ibsgd's data_shuffle(…, 80): the permutation's first rint(0.8·N) train, the rest test", () => {
+    const split = trainTestSplit(toy(4096), 0.2, new Generator(9));
+    const order = randperm(4096, { generator: new Generator(9) }).toNumbers();
+    // np.rint(80 * 4096 / 100) = np.rint(3276.8) = 3277.
+    assert.deepEqual(split.train.inputs.reshape([-1]).toNumbers(), order.slice(0, 3277));
+    assert.deepEqual(split.test.inputs.reshape([-1]).toNumbers(), order.slice(3277));
+  });
+
+  it('a stratified subset keeps each class share to within one sample, distinct, seeded', () => {
+    // 70 of class 0, 20 of class 1, 10 of class 2; 33 samples: exact shares 23.1, 6.6, 3.3 → 23, 7, 3.
+    const labels = tensor([...Array(70).fill(0), ...Array(20).fill(1), ...Array(10).fill(2)], undefined, { dtype: 'int64' });
+    const picked = stratifiedIndices(labels, 3, 33, new Generator(5)).toNumbers();
+    assert.equal(new Set(picked).size, 33);
+    assert.deepEqual([...picked].sort((a, b) => a - b), picked, 'in the set\'s order');
+    assert.deepEqual([0, 1, 2].map((c) => picked.filter((i) => labels.toNumbers()[i] === c).length), [23, 7, 3]);
+    assert.deepEqual(stratifiedIndices(labels, 3, 33, new Generator(5)).toNumbers(), picked);
+    assert.notDeepEqual(stratifiedIndices(labels, 3, 33, new Generator(6)).toNumbers(), picked);
+    assert.notDeepEqual(picked, [...Array(33).keys()], 'not the first samples');
+    assert.throws(() => stratifiedIndices(labels, 3, 101, new Generator(5)), /count/);
   });
 
   it('checkDataset refuses mismatched or out-of-range labels', () => {

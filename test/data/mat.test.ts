@@ -1,9 +1,10 @@
 /** MAT-files (level 5): hand-built files of every numeric class, both byte orders, compression, bad files; var_u.mat. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { PUBLISHED_IB12 } from '../../src/data/ib12.js';
 import { readMat } from '../../src/data/mat.js';
 import { assertEveryPrefixRejected, assertFileError, scratchDirectory } from './scratch.js';
 
@@ -222,8 +223,8 @@ describe('readMat on malformed files: the error names the file, the variable whe
   });
 });
 
-const published = '/work/shared/datasets/var_u.mat';
-describe('the published 12-bit dataset var_u.mat', { skip: !existsSync(published) && `${published} is absent` }, () => {
+const published = PUBLISHED_IB12;
+describe('the published 12-bit dataset var_u.mat', () => {
   it('F is 4096×12 logical, every 12-bit pattern once; y is 1×4096 of 0/1 with mean ≈ 0.517', () => {
     const mat = readMat(published);
     const F = mat.variable('F');

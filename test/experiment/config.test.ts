@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyOverrides, resolveConfig } from '../../src/experiment/config.js';
 import { PRESETS } from '../../src/experiment/presets.js';
-import { isSaxeLogEpoch, logEpochs } from '../../src/experiment/schedule.js';
+import { isSaxeIbnetLogEpoch, isSaxeLogEpoch, logEpochs } from '../../src/experiment/schedule.js';
 
 const minimal = {
   dataset: { name: 'ib12' },
@@ -53,6 +53,10 @@ describe('experiment configs', () => {
     const cnn = resolveConfig(PRESETS['mnist-cnn']);
     assert.deepEqual([cnn.probe.size, cnn.estimators[0]!.noiseVariance, cnn.convMethods], [1000, 0.0735, ['concat', 'mean']]);
     assert.equal(resolveConfig(PRESETS['ibnet-relu']).model.layers[0]!.type, 'dense');
+    // ibsgd's MNIST inputs are x/255: utils.get_mnist has `X*2.0-1.0` commented out.
+    assert.deepEqual(fig5.dataset, { name: 'mnist', range: '0-1' });
+    const ibnet = resolveConfig(PRESETS['ibnet-tanh']);
+    assert.deepEqual([ibnet.dataset, ibnet.logEpochs], [{ name: 'ib12', source: 'file', generatorSeed: 0, testFraction: 0.2 }, 'saxe-ibnet']);
   });
 });
 
@@ -63,6 +67,15 @@ describe('log-epoch schedule', () => {
     assert.deepEqual(long.filter((e) => e >= 95 && e <= 210), [95, 100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200]);
     assert.deepEqual(long.slice(-2), [300, 400]);
     assert.ok(isSaxeLogEpoch(19) && !isSaxeLogEpoch(21) && isSaxeLogEpoch(1000) && !isSaxeLogEpoch(1050));
+  });
+
+  it("Saxe's 12-bit schedule (ibsgd IBnet_SaveActivations do_report): every 20th from 100 to 2000, then every 100th", () => {
+    const long = logEpochs('saxe-ibnet', 10000);
+    // 20 + 16 (20, 25, …, 95) + 95 (100, 120, …, 1980) + 81 (2000, 2100, …, 10000) by hand.
+    assert.equal(long.length, 20 + 16 + 95 + 81);
+    assert.deepEqual(long.filter((e) => e >= 95 && e <= 160), [95, 100, 120, 140, 160]);
+    assert.deepEqual(long.filter((e) => e >= 1960 && e <= 2200), [1960, 1980, 2000, 2100, 2200]);
+    assert.ok(isSaxeIbnetLogEpoch(19) && !isSaxeIbnetLogEpoch(110) && isSaxeIbnetLogEpoch(1980) && !isSaxeIbnetLogEpoch(2020));
   });
 
   it('lists, every epoch, and the last epoch always', () => {
