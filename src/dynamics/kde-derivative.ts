@@ -75,10 +75,13 @@ export function discordantPairs(u: ArrayLike<number>, w: ArrayLike<number>): num
   return inversions(order.map((i) => w[i]!));
 }
 
+/** Changes of the estimate up to this many bits are rounding, not motion (its float64 sums carry ~1e-12). */
+export const SIGN_TOLERANCE_BITS = 1e-9;
+
 export interface KdeDerivative {
   /** (fNow − fBefore) / epochs, bits per epoch. */
   rate: number;
-  /** The sign of `rate`: −1 is compression. */
+  /** The sign of `rate` (0 when the estimate moved by at most SIGN_TOLERANCE_BITS): −1 is compression. */
   sign: -1 | 0 | 1;
   /** The KDE upper bound f(1) on I(X;T) of the samples at the earlier and the later epoch, bits. */
   fBefore: number;
@@ -126,9 +129,11 @@ export function kdeDerivative(before: Tensor, now: Tensor, epochs: number, noise
     const fBefore = informationBits(a0, noiseVariance);
     const fNow = informationBits(a1, noiseVariance);
     const rate = (fNow - fBefore) / epochs;
+    // A layer saturated at log₂ n changes by rounding alone (~1e-12 bits): that is no sign.
+    const change = Math.abs(fNow - fBefore) <= SIGN_TOLERANCE_BITS ? 0 : rate;
     return {
       rate,
-      sign: rate > 0 ? 1 : rate < 0 ? -1 : 0,
+      sign: change > 0 ? 1 : change < 0 ? -1 : 0,
       fBefore,
       fNow,
       kernelWeighted: (kernelWeightedChange(midpoint, step, noiseVariance) * NATS_TO_BITS) / epochs,

@@ -1,8 +1,10 @@
 /**
- * Tishby's set-up for gradient SNR (paper §2.3.3): K copies of the network, identical at the start, each
- * trained only on its own fixed minibatch (so one epoch of a copy is one step). At a logged time the
- * copies' gradients on their own minibatches give the per-element mean and standard deviation across
- * copies, and from them each layer's μ, σ and SNR.
+ * The gradient-SNR set-up as the paper's §2.3.3 describes Tishby's (`snr: 'replicas'`): K copies of the
+ * network, identical at the start, each trained only on its own fixed minibatch (so one epoch of a copy is
+ * one step). At a logged time the copies' gradients on their own minibatches give the per-element mean and
+ * standard deviation across copies, and from them each layer's μ, σ and SNR. Tishby's code itself
+ * (IDNNs networks/network.py) trains one network and keeps its gradient on every minibatch of a logged
+ * epoch — our 'minibatch' mode (which takes each gradient before its step, IDNNs just after it).
  */
 import { type Dataset, size } from '../data/dataset.js';
 import { type LossName, type Sequential, computeLoss } from '../nn/index.js';

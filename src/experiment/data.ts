@@ -39,7 +39,13 @@ function userDataset(name: string, inputsFile: string, labelsFile: string): Data
 
 function loadSplits(config: ExperimentConfig): { train: Dataset; test: Dataset } {
   const dataset = config.dataset;
-  const split = (whole: Dataset, testFraction: number) => trainTestSplit(whole, testFraction, new Generator(deriveSeed(config.seed, 'split')));
+  const split = (whole: Dataset, testFraction: number): { train: Dataset; test: Dataset } => {
+    try {
+      return trainTestSplit(whole, testFraction, new Generator(deriveSeed(config.seed, 'split')));
+    } finally {
+      disposeDatasets([whole]);
+    }
+  };
   switch (dataset.name) {
     case 'mnist':
     case 'fashion-mnist': {
@@ -67,12 +73,17 @@ function loadSplits(config: ExperimentConfig): { train: Dataset; test: Dataset }
  */
 export function loadExperimentData(config: ExperimentConfig): ExperimentData {
   let { train, test } = loadSplits(config);
-  if (config.trainFraction < 1) train = randomSubset(train, config.trainFraction, new Generator(deriveSeed(config.seed, 'train-fraction')));
-  if (config.randomLabels) train = randomLabels(train, new Generator(deriveSeed(config.seed, 'random-labels')));
+  // Each step below replaces a part; what it replaces is freed at once, so loading holds no stray copies.
+  const replace = (old: Dataset, next: Dataset): Dataset => {
+    disposeDatasets([old], [next]);
+    return next;
+  };
+  if (config.trainFraction < 1) train = replace(train, randomSubset(train, config.trainFraction, new Generator(deriveSeed(config.seed, 'train-fraction'))));
+  if (config.randomLabels) train = replace(train, randomLabels(train, new Generator(deriveSeed(config.seed, 'random-labels'))));
   if (config.model.dtype === 'float64') {
     const widen = (part: Dataset): Dataset => ({ ...part, inputs: tidy(() => keep(part.inputs.to('float64'))) });
-    train = widen(train);
-    test = widen(test);
+    train = replace(train, widen(train));
+    test = replace(test, widen(test));
   }
   const numClasses = Math.max(train.numClasses, test.numClasses);
   const source = config.probe.set === 'test' ? test : config.probe.set === 'train' ? train : {
@@ -83,10 +94,14 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
   };
   const available = size(source);
   const count = config.probe.size === 'all' ? available : config.probe.size;
-  if (count > available) throw new Error(`probe.size ${count} is larger than the ${config.probe.set} set (${available} samples)`);
+  if (count > available) {
+    disposeDatasets([train, test, source]);
+    throw new Error(`probe.size ${count} is larger than the ${config.probe.set} set (${available} samples)`);
+  }
   // A smaller probe is a seeded class-stratified random subset (not the first `count` samples, whose
   // classes need not be balanced), in the set's order.
   const probeData = count === available ? source : tidy(() => select(source, stratifiedIndices(source.labels, numClasses, count, new Generator(deriveSeed(config.seed, 'probe')))));
+  if (probeData !== source && source !== train && source !== test) disposeDatasets([source]);
   const sampleShape = train.inputs.shape.slice(1);
   return {
     train,
@@ -100,4 +115,16 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
       isWholeTestSet: config.probe.set === 'test' && count === size(test),
     },
   };
+}
+
+/** Frees the datasets' tensors (each once, however often it is shared), except those `still` uses. */
+function disposeDatasets(datasets: readonly Dataset[], still: readonly Dataset[] = []): void {
+  const kept = new Set(still.flatMap((part) => [part.inputs, part.labels]));
+  for (const t of new Set(datasets.flatMap((part) => [part.inputs, part.labels]))) if (!kept.has(t) && !t.isDisposed) t.dispose();
+}
+
+/** Frees every tensor of an experiment's data (the runner calls it when a run ends). */
+export function disposeExperimentData(data: ExperimentData): void {
+  const tensors = new Set([data.train.inputs, data.train.labels, data.test.inputs, data.test.labels, data.probe.inputs, data.probe.labels, data.probe.inputIds]);
+  for (const t of tensors) if (!t.isDisposed) t.dispose();
 }

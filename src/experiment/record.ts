@@ -4,8 +4,8 @@
  * about the whole network: the loss dynamics.
  */
 import type { GradientSummary } from '../dynamics/index.js';
-import { type KdeDerivative, kdeDerivative } from '../dynamics/kde-derivative.js';
-import { type ConvMethod, type LayerEstimate, createEstimator, estimateLayer } from '../info/index.js';
+import type { KdeDerivative } from '../dynamics/kde-derivative.js';
+import { type Bounded, type ConvMethod, type LayerEstimate, createEstimator, estimateLayer } from '../info/index.js';
 import type { Layer } from '../nn/index.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
 import type { ExperimentConfig } from './config.js';
@@ -40,7 +40,7 @@ export function layerEstimates(config: ExperimentConfig, activations: Tensor, pr
   for (const spec of config.estimators) {
     // The softmax estimator reads an output layer as p(ŷ|x); it has no meaning for hidden layers.
     if (spec.name === 'softmax' && !isOutput) continue;
-    const estimator = createEstimator(spec.name, spec);
+    const estimator = createEstimator(spec);
     for (const method of methods) {
       const estimate = estimateLayer(estimator, {
         activations, labels: probe.labels, numClasses, inputIds: probe.inputIds, ...(spec.name === 'renyi' ? { inputs: probe.inputs } : {}),
@@ -71,9 +71,9 @@ export function layerGradients(layer: Layer, summary: ReadonlyMap<string, Gradie
   return entries.length === 0 ? null : Object.fromEntries(entries);
 }
 
-/** The first KDE estimate's I(X;T) upper bound (the paper's f(1)), or undefined without a KDE estimator. */
-export function kdeInformation(estimates: readonly EstimateRecord[]): number | undefined {
-  return estimates.find((e) => e.estimator === 'kde' && e.method === 'concat')?.ixt.upper;
+/** The first KDE estimate's I(X;T) bounds (the upper one is the paper's f(1)), or undefined without a KDE estimator. */
+export function kdeInformation(estimates: readonly EstimateRecord[]): Bounded | undefined {
+  return estimates.find((e) => e.estimator === 'kde' && e.method === 'concat')?.ixt;
 }
 
 /** The first rows of a layer's probe activations (a kept copy), for the KDE derivative. */
@@ -101,4 +101,3 @@ export function layerRecord(
   };
 }
 
-export { kdeDerivative };

@@ -107,6 +107,10 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
           const block = buffer.narrow(0, 0, bi * bj).view([bi, bj]);
           // −D/2v₀ for the whole block in one product.
           exponent.addmm_(left.narrow(0, i0, bi), right.narrow(0, j0, bj).t(), 0, 1);
+          // The self terms D_ii are exactly 0, but the product carries rounding of up to ~1e-7·‖t_i‖²/2v₀
+          // in float32 (0.03 for a 36 864-wide ReLU layer at σ² = 0.0735) and the clamp below removes only
+          // its positive side: self kernels below 1 raised H(T), and I(X;T) above log₂N. Set them exactly.
+          if (i0 === j0) exponent.diagonal().fill_(0);
           const accumulate = (kernel: Tensor, k: number): void => {
             all[k]!.narrow(0, i0, bi).add_(kernel.sum(1));
             if (j0 !== i0) all[k]!.narrow(0, j0, bj).add_(kernel.sum(0));
@@ -148,6 +152,9 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
   }));
 }
 
+/** Saxe et al.'s σ² (ibsgd MNIST_ComputeMI / IBnet_ComputeMI: noise_variance = 1e-1). */
+export const DEFAULT_NOISE_VARIANCE = 0.1;
+
 export interface KdeOptions extends KernelSumOptions {
   /** σ², the variance of the Gaussian noise added to each activation. Saxe et al.'s default 0.1. */
   noiseVariance?: number;
@@ -175,7 +182,7 @@ function upperEntropy(logSums: Float64Array, members: readonly number[] | undefi
 
 /** The KDE estimator with both bounds. */
 export function kdeEstimator(options: KdeOptions = {}): Estimator {
-  const noiseVariance = options.noiseVariance ?? 0.1;
+  const noiseVariance = options.noiseVariance ?? DEFAULT_NOISE_VARIANCE;
   if (!(noiseVariance > 0) || !Number.isFinite(noiseVariance)) throw new RangeError(`noiseVariance must be a positive number, got ${noiseVariance}`);
   return {
     name: 'kde',
