@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimateLayer, gaussianKernelLogSums, kdeEstimator, labelEntropyBits } from '../../src/info/index.js';
-import { type Tensor, oneHot, tensor, zeros } from '../../src/tensor/index.js';
+import { Generator, type Tensor, oneHot, randn, tensor, zeros } from '../../src/tensor/index.js';
 import { assertClose, pseudoRandom } from '../helpers.js';
 
 const LOG2 = Math.log(2);
@@ -112,6 +112,20 @@ describe('KDE bounds', () => {
         const v = variances[k]!;
         assertClose(logSums.toNumbers().slice(0, 1), [Math.log(1 + Math.exp(-1 / (2 * v)) + Math.exp(-9 / (2 * v)))], 1e-12, `v = ${v}`);
       });
+    }
+  });
+});
+
+describe('KDE in float32 kernel blocks', () => {
+  it('never puts I(X;T) above H(X) = log₂N on a wide, saturated layer (self terms are exact)', () => {
+    // 500 samples of a 36 864-wide ReLU layer (the CNN preset's conv layer) at σ² = 0.0735: all pairs are
+    // far apart, so the exact estimate is log₂ 500 (every other kernel underflows to 0).
+    const activations = randn([500, 36864], { generator: new Generator(3) }).mul(3).relu();
+    const labels = tensor(Array.from({ length: 500 }, (_, i) => i % 10), undefined, { dtype: 'int64' });
+    for (const precision of ['float32', 'float64'] as const) {
+      const { ixt } = kdeEstimator({ noiseVariance: 0.0735, precision }).estimate({ activations, labels, numClasses: 10 });
+      assert.ok(ixt.upper <= Math.log2(500) + 1e-9, `${precision}: ${ixt.upper} > log2 500`);
+      assertClose([ixt.upper], [Math.log2(500)], 1e-9);
     }
   });
 });
