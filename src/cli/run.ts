@@ -16,7 +16,7 @@ interface RunCliOptions {
   resume?: string;
   overwrite?: boolean;
   set: string[];
-  snr?: 'minibatch' | 'parallel';
+  snr?: 'minibatch' | 'replicas';
   replicas?: number;
   fullBatch?: boolean;
   saveActivations?: string;
@@ -111,14 +111,14 @@ export function registerRun(program: Command): void {
     .option('--resume <dir>', 'continue a run from its last checkpoint')
     .option('--overwrite', 'replace an existing run directory')
     .option('--set <path=value>', 'override any config field, e.g. --set model.activation=relu (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .addOption(new Option('--snr <mode>', "gradient SNR: 'minibatch' or Tishby's 'parallel' networks").choices(['minibatch', 'parallel']))
-    .option('--replicas <k>', 'networks for --snr parallel', positiveInteger('--replicas'))
+    .addOption(new Option('--snr <mode>', "gradient SNR: 'minibatch' (one network, as Tishby's and Saxe's code) or 'replicas' (one network per fixed minibatch, the paper's §2.3.3)").choices(['minibatch', 'replicas']))
+    .option('--replicas <k>', 'networks for --snr replicas', positiveInteger('--replicas'))
     .option('--full-batch', 'full-batch gradient descent (loss dynamics against −α‖∇L‖² per layer)')
     .option('--save-activations <which>', "save probe activations of each logged epoch as NPY: 'all' or the first k samples")
     .option('--threads <n>', 'libtorch threads (default: every core)', positiveInteger('--threads'))
     .option('--quiet', 'no progress bars')
     .option('--json', 'one JSON record per logged epoch on stdout')
-    .addHelpText('after', '\nExamples:\n  infoplane run fig5-mlp --epochs 3\n  infoplane run ibnet-relu --epochs 2000 --snr parallel --replicas 32\n  infoplane run my-config.json --set model.activation=relu --out runs/relu\n  infoplane run --resume runs/fig5-mlp-20261124-203000')
+    .addHelpText('after', '\nExamples:\n  infoplane run fig5-mlp --epochs 3\n  infoplane run ibnet-relu --epochs 2000 --snr replicas --replicas 32\n  infoplane run my-config.json --set model.activation=relu --out runs/relu\n  infoplane run --resume runs/fig5-mlp-20261124-203000')
     .action(async (source: string | undefined, options: RunCliOptions) => {
       if (options.threads !== undefined) setNumThreads(options.threads);
       if (!source && !options.resume) throw new InvalidArgumentError('give a preset or config file, or --resume <dir>');
@@ -138,10 +138,33 @@ export function registerRun(program: Command): void {
       if (options.json) return;
       process.stderr.write('\n');
       const { summary } = outcome;
-      process.stdout.write(`\nstochastic-gradient hypothesis (epochs; training-loss kink at ${summary.lossKinkEpoch ?? '–'}):\n`);
+      const { settings } = summary;
+      const p = (value: number | null): string => (value === null ? '–' : value < 0.001 ? value.toExponential(1) : value.toFixed(3));
+      const bits = (value: number | null): string => (value === null ? '–' : value.toFixed(3));
+      const kink = (event: typeof summary.lossKink, noun: string): string => {
+        if (!event.tested) return `${noun}: not tested`;
+        if (event.detected) return `${noun} at epoch ${event.epoch} (p=${p(event.pValue)})`;
+        return event.pValue! < settings.alpha ? `no ${noun}: kink rises at ${event.candidateEpoch} (p=${p(event.pValue)})` : `no ${noun} (p=${p(event.pValue)})`;
+      };
+      const compression = (event: (typeof summary.layers)[number]['compression']): string => {
+        if (!event.tested) return 'compression: not tested';
+        if (event.detected) return `compression from epoch ${event.epoch} (drop ${bits(event.dropBits)} > ${bits(event.marginBits)} bits)`;
+        return event.dropBits! > event.marginBits!
+          ? `no compression (lower bound drop ${bits(event.lowerDropBits)} ≤ ${bits(event.marginBits)} bits)`
+          : `no compression (drop ${bits(event.dropBits)} ≤ ${bits(event.marginBits)} bits)`;
+      };
+      const coincidence = (test: (typeof summary.layers)[number]['coincidence']): string => (
+        test.tested ? `${test.detected ? 'coincide' : 'do not coincide'} (spread ${test.spread}, p=${p(test.pValue)})` : 'coincidence not tested'
+      );
+      process.stdout.write(`\nstochastic-gradient hypothesis — training loss: ${kink(summary.lossKink, 'kink')}\n`);
       for (const layer of summary.layers) {
-        process.stdout.write(`  ${layer.layer.padEnd(16)} SNR drop ${String(layer.snrDropEpoch ?? '–').padStart(5)}   I(X;T) peak ${layer.compresses ? String(layer.ixtPeakEpoch).padStart(5) : '    – (no compression)'}   ${layer.coincide ? 'coincide' : ''}\n`);
+        process.stdout.write(`  ${layer.layer.padEnd(16)} ${kink(layer.snrDrop, 'SNR drop').padEnd(40)} ${compression(layer.compression).padEnd(56)} ${coincidence(layer.coincidence)}\n`);
       }
+      process.stdout.write(
+        `  (statistical heuristics, alpha ${settings.alpha}: kinks = two-segment vs one line on log–log axes, ${settings.permutations} residual permutations, seed ${settings.seed}, `
+        + `≥ ${settings.minPoints} points; compression = peak − mean of last ${settings.tailPoints} > max(${settings.floorBits}, ${settings.z}·noise) bits on each KDE bound; `
+        + 'coincidence = exact P(spread ≤ observed) for independent uniform positions; details in summary.json)\n',
+      );
       process.stdout.write(`\nrun written to ${outcome.dir}\n`);
     });
 }

@@ -1,8 +1,8 @@
-/** Gradient statistics, parallel replicas, discordant pairs, breakpoints and the hypothesis summary. */
+/** Gradient statistics, parallel replicas, discordant pairs and breakpoints (the hypothesis summary: hypothesis.test.ts). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  GradientMoments, ParallelReplicas, breakpoint, discordantPairs, hypothesisSummary, pearson,
+  GradientMoments, ParallelReplicas, breakpoint, discordantPairs, pearson,
 } from '../../src/dynamics/index.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { Sequential } from '../../src/nn/index.js';
@@ -90,20 +90,5 @@ describe('series statistics', () => {
     const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8];
     const ys = xs.map((x) => (x <= 3 ? 10 - 2 * x : 4 - 0.1 * (x - 3)));
     assert.equal(breakpoint(xs, ys), 3);
-  });
-
-  it('hypothesis summary: loss kink, SNR drop and I(X;T) peak side by side', () => {
-    const epochs = [0, 1, 2, 4, 8, 16, 32, 64];
-    const kink = (at: number, fast: number, slow: number) => epochs.map((e) => (e === 0 ? 1 : Math.exp(e <= at ? -fast * Math.log(e) : -fast * Math.log(at) - slow * Math.log(e / at))));
-    const loss = kink(8, 1, 0.05);
-    const summary = hypothesisSummary(epochs, loss, [
-      { layer: 'a', ixt: [1, 2, 3, 4, 5, 4, 3, 2], snr: kink(8, 0.1, 2) },
-      { layer: 'b', ixt: [1, 2, 3, 4, 5, 6, 7, 8], snr: kink(32, 0.1, 2) },
-    ]);
-    assert.equal(summary.lossKinkEpoch, 8);
-    const [a, b] = summary.layers;
-    assert.deepEqual([a!.snrDropEpoch, a!.ixtPeakEpoch, a!.compresses, a!.coincide], [8, 8, true, true]);
-    assertClose([a!.compression], [3], 1e-12);
-    assert.deepEqual([b!.snrDropEpoch, b!.ixtPeakEpoch, b!.compresses, b!.coincide], [32, undefined, false, false]);
   });
 });
