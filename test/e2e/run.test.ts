@@ -63,7 +63,14 @@ describe('infoplane run', () => {
     const killed = path.join(root, 'killed');
     const child = spawn(process.execPath, [bin, 'run', configFile, '--out', killed, '--quiet', '--threads', '2'], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    while (lineCount(path.join(killed, 'metrics.jsonl')) < 10) await new Promise((resolve) => setTimeout(resolve, 2));
+    const deadline = Date.now() + 120_000;
+    while (lineCount(path.join(killed, 'metrics.jsonl')) < 10) {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        assert.fail(`the run wrote ${lineCount(path.join(killed, 'metrics.jsonl'))} records in 120 s, expected 10`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL');
     const before = lineCount(path.join(killed, 'metrics.jsonl'));

@@ -17,7 +17,7 @@ describe('experiment configs', () => {
   it('fills in defaults: Saxe schedule, KDE σ² 0.1, test-set probe, seed 0', () => {
     const config = resolveConfig(minimal);
     assert.equal(config.logEpochs, 'saxe');
-    assert.deepEqual(config.estimators, [{ name: 'kde', noiseVariance: 0.1 }]);
+    assert.deepEqual(config.estimators, [{ name: 'kde', noiseVariance: 0.1, precision: 'float64' }]);
     assert.deepEqual(config.probe, { set: 'test', size: 'all' });
     assert.equal(config.seed, 0);
     assert.equal(config.dynamics.snr, 'minibatch');
@@ -31,7 +31,8 @@ describe('experiment configs', () => {
     bad({ estimators: [{ name: 'kde', sigma: 1 }] }, /estimators\[0\]: unknown field "sigma"/);
     bad({ convMethods: ['median'] }, /convMethods\[0\]: expected one of "concat", "mean" but received "median"/);
     bad({ epochz: 3 }, /unknown field "epochz"/);
-    bad({ dynamics: { snr: 'parallel' }, batchSize: 'full' }, /dynamics\.snr: "parallel" .* needs a numeric batchSize/);
+    bad({ dynamics: { snr: 'replicas' }, batchSize: 'full' }, /dynamics\.snr: "replicas" .* needs a numeric batchSize/);
+    assert.equal(resolveConfig({ ...minimal, dynamics: { snr: 'parallel' } }).dynamics.snr, 'replicas', 'the earlier name still loads');
   });
 
   it('--set overrides reach nested fields, parse JSON values and reject malformed ones', () => {
@@ -51,7 +52,7 @@ describe('experiment configs', () => {
     assert.deepEqual(fig5.model.layers.map((l) => ('units' in l ? l.units : 0)), [1024, 20, 20, 20, 10]);
     assert.deepEqual(fig5.estimators.map((e) => e.name), ['kde', 'bin']);
     const cnn = resolveConfig(PRESETS['mnist-cnn']);
-    assert.deepEqual([cnn.probe.size, cnn.estimators[0]!.noiseVariance, cnn.convMethods], [1000, 0.0735, ['concat', 'mean']]);
+    assert.deepEqual([cnn.probe.size, cnn.estimators[0], cnn.convMethods], [1000, { name: 'kde', noiseVariance: 0.0735, precision: 'float32' }, ['concat', 'mean']]);
     assert.equal(resolveConfig(PRESETS['ibnet-relu']).model.layers[0]!.type, 'dense');
     // ibsgd's MNIST inputs are x/255: utils.get_mnist has `X*2.0-1.0` commented out.
     assert.deepEqual(fig5.dataset, { name: 'mnist', range: '0-1' });

@@ -45,11 +45,17 @@ describe('a run directory', () => {
       assert.ok(kde.ixt.lower <= kde.ixt.upper && kde.ixt.upper <= Math.log2(300) + 1e-9);
       assert.ok(kde.iyt.upper <= 1 + 1e-9);
       assert.equal(layer.gradient!['kernel']!.count, 12);
-      assert.ok(layer.weightNorm['kernel']! > 0);
       assert.equal(layer.histogram.counts.reduce((a, b) => a + b, 0), 300 * layer.shape[0]!);
       assert.ok(layer.kdeDerivative && layer.kdeDerivative.totalTerms === ((50 * 49) / 2) * layer.shape[0]!);
     }
     assert.equal(records[0]!.layers[0]!.gradient, null, 'nothing trained before epoch 1');
+    // Epoch 0's weight norms are those of the initial weights, built here from the config's seed.
+    const initial = buildModel(resolveConfig(tinyConfig), [12]);
+    for (const [index, layer] of records[0]!.layers.entries()) {
+      const kernel = initial.layers[index]!.namedParameters().find(([name]) => name === 'kernel')![1];
+      assertClose([layer.weightNorm['kernel']!], [Math.sqrt(kernel.square().sum().item())], 1e-6);
+    }
+    initial.dispose();
     assert.equal(last.lossDynamics!.steps, 12);
     assert.equal(last.lossDynamics!.lossAfter, last.train.loss);
     assert.equal(last.lossDynamics!.lossBefore, records.at(-2)!.train.loss, 'the window starts where the epoch before ended');
