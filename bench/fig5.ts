@@ -3,7 +3,8 @@
  * breakdown, beside the floor for this work measured in the same run with the same engine and settings:
  * plain training of the same model for the same epochs, plus per logged epoch one forward pass over the
  * training set and the probe set, plus per layer one 10 000 × 10 000 Gram matrix of its probe activations
- * and one elementwise pass over it. Target: the instrumented run ≤ 1.25× the floor (stretch 1.1×).
+ * and one elementwise pass over it. The two alternate (instrumented, floor, instrumented, …) for `--pairs N`
+ * pairs (default 3); the medians are compared. Target: the instrumented run ≤ 1.25× the floor (stretch 1.1×).
  * `--epochs N` shortens both (for a smoke test).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,13 +19,24 @@ import { logEpochs } from '../src/experiment/schedule.js';
 import { trainEpoch } from '../src/experiment/trainer.js';
 import { createOptimizer } from '../src/optim/index.js';
 import { Generator, type Tensor, cat, deriveSeed, empty, engineInfo, getNumThreads, noGrad, tidy } from '../src/tensor/index.js';
-import { timeSeconds, verdict } from './lib/stats.js';
+import { median, timeSeconds, verdict } from './lib/stats.js';
 
-const epochsFlag = process.argv.indexOf('--epochs');
-const epochs = epochsFlag > 0 ? Number(process.argv[epochsFlag + 1]) : 20;
+/** The positive integer after `name` on the command line, else `fallback`. */
+function integerFlag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`Expected a positive integer for ${name} but received ${process.argv[at + 1]}`);
+  return value;
+}
+const epochs = integerFlag('--epochs', 20);
+const pairs = integerFlag('--pairs', 3);
 const config = resolveConfig({ ...PRESETS['fig5-mlp'], epochs });
 
-async function instrumented(): Promise<{ seconds: number; phases: Record<string, number> }> {
+/** A run's wall-clock seconds and its breakdown by phase. */
+type Timed = { seconds: number; phases: Record<string, number> };
+
+async function instrumented(): Promise<Timed> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'infoplane-fig5-'));
   try {
     let records: Awaited<ReturnType<typeof runExperiment>>['records'] = [];
@@ -39,7 +51,7 @@ async function instrumented(): Promise<{ seconds: number; phases: Record<string,
   }
 }
 
-function floor(): { seconds: number; phases: Record<string, number> } {
+function floor(): Timed {
   const phases = { 'data loading': 0, training: 0, 'forward passes': 0, 'Gram + elementwise': 0 };
   const start = process.hrtime.bigint();
   let data!: ReturnType<typeof loadExperimentData>;
@@ -74,20 +86,34 @@ function floor(): { seconds: number; phases: Record<string, number> } {
     });
   }
   gram.dispose();
+  model.dispose();
+  optimizer.dispose();
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, phases };
+}
+
+/** Each phase's median over the runs, in seconds. */
+function medianPhases(runs: readonly Timed[]): [string, number][] {
+  return Object.keys(runs[0]!.phases).map((phase) => [phase, median(runs.map((run) => run.phases[phase]!))]);
 }
 
 async function main(): Promise<void> {
   const info = engineInfo();
-  console.log(`bench:fig5 on ${getNumThreads()} threads, BLAS ${info.blasCore}: the fig5-mlp preset, ${epochs} epochs, every one logged, probe ${config.probe.size === 'all' ? '10 000' : config.probe.size}`);
-  const run = await instrumented();
-  console.log(`\ninstrumented run: ${run.seconds.toFixed(1)} s`);
-  for (const [phase, seconds] of Object.entries(run.phases)) console.log(`  ${phase.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s`);
-  const base = floor();
-  console.log(`\nfloor: ${base.seconds.toFixed(1)} s`);
-  for (const [phase, seconds] of Object.entries(base.phases)) console.log(`  ${phase.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s`);
-  const ratio = run.seconds / base.seconds;
-  console.log(`\ninstrumented / floor = ${ratio.toFixed(3)}×   ${verdict(Number(ratio.toFixed(3)), 1.25, 'max')} (stretch 1.1×)`);
+  console.log(`bench:fig5 on ${getNumThreads()} threads, BLAS ${info.blasCore}, OMP_WAIT_POLICY=${info.ompWaitPolicy}: the fig5-mlp preset, ${epochs} epochs, every one logged, probe ${config.probe.size === 'all' ? '10 000' : config.probe.size}`);
+  console.log(`the instrumented run and its floor (same process, engine and settings) alternate, ${pairs} pairs, instrumented first\n`);
+  console.log('  pair   instrumented     floor     ratio');
+  const runs: Timed[] = [];
+  const floors: Timed[] = [];
+  for (let pair = 1; pair <= pairs; pair++) {
+    runs.push(await instrumented());
+    floors.push(floor());
+    console.log(`  ${String(pair).padStart(4)}   ${runs.at(-1)!.seconds.toFixed(1).padStart(10)} s  ${floors.at(-1)!.seconds.toFixed(1).padStart(6)} s   ${(runs.at(-1)!.seconds / floors.at(-1)!.seconds).toFixed(3)}×`);
+  }
+  const ratio = median(runs.map((run) => run.seconds)) / median(floors.map((run) => run.seconds));
+  console.log(`  median ${median(runs.map((run) => run.seconds)).toFixed(1).padStart(10)} s  ${median(floors.map((run) => run.seconds)).toFixed(1).padStart(6)} s   ${ratio.toFixed(3)}× (ratio of medians)   ${verdict(Number(ratio.toFixed(3)), 1.25, 'max')} (stretch 1.1×)`);
+  for (const [label, timed] of [['instrumented run', runs], ['floor', floors]] as const) {
+    console.log(`\n${label}, median of each phase over ${pairs} runs:`);
+    for (const [phase, seconds] of medianPhases(timed)) console.log(`  ${phase.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s`);
+  }
 }
 
 await main();
