@@ -3,10 +3,10 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ConvMethod, convergence, createEstimator } from '../info/index.js';
 import { progress } from './progress.js';
 import {
-  type EstimatorFlags, type ProbeFileOptions, addEstimatorOptions, addProbeFileOptions, loadProbeFiles, positiveInteger, positiveNumber,
+  type ProbeFileOptions, addEstimatorOptions, addProbeFileOptions, estimatorSpecFromFlags, loadProbeFiles, positiveInteger, positiveNumber,
 } from './probe-files.js';
 
-interface ConvergenceOptions extends ProbeFileOptions, EstimatorFlags {
+interface ConvergenceOptions extends ProbeFileOptions {
   method: ConvMethod;
   sizes?: number[];
   tolerance: number;
@@ -36,10 +36,11 @@ export function registerConvergence(program: Command): void {
     .option('--quiet', 'no progress bar')
     .addHelpText('after', '\nExample:\n  infoplane convergence --activations conv1.npy --labels y.npy --method mean --tolerance 0.05')
     .action((options: ConvergenceOptions) => {
+      const estimator = createEstimator(estimatorSpecFromFlags(command));
       const data = loadProbeFiles(options);
       const n = data.activations.size(0);
       const bar = progress('sample sizes', options.sizes?.length ?? Math.ceil(Math.log2(n / 50)) + 1, { quiet: options.quiet || options.json });
-      const result = convergence(createEstimator(options.estimator, options), data, {
+      const result = convergence(estimator, data, {
         ...(options.sizes ? { sizes: options.sizes } : {}),
         tolerance: options.tolerance,
         seed: options.seed,

@@ -4,10 +4,10 @@ import {
   type ConvMethod, type MethodEstimate, createEstimator, estimateLayer, labelEntropyBits,
 } from '../info/index.js';
 import {
-  type EstimatorFlags, type ProbeFileOptions, addEstimatorOptions, addProbeFileOptions, loadProbeFiles,
+  type ProbeFileOptions, addEstimatorOptions, addProbeFileOptions, estimatorSpecFromFlags, loadProbeFiles,
 } from './probe-files.js';
 
-interface MiOptions extends ProbeFileOptions, EstimatorFlags {
+interface MiOptions extends ProbeFileOptions {
   method: ConvMethod | 'both';
   perChannel?: boolean;
   json?: boolean;
@@ -39,8 +39,8 @@ export function registerMi(program: Command): void {
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  infoplane mi --activations layer3.npy --labels y.npy --estimator kde --noise-variance 0.1')
     .action((options: MiOptions) => {
+      const estimator = createEstimator(estimatorSpecFromFlags(command));
       const data = loadProbeFiles(options);
-      const estimator = createEstimator(options.estimator, options);
       const methods: ConvMethod[] = options.method === 'both' ? ['concat', 'mean'] : [options.method];
       const estimates = methods.map((method) => estimateLayer(estimator, data, method));
       const n = data.activations.size(0);

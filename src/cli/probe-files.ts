@@ -1,8 +1,15 @@
-/** Reading an estimator's inputs from NPY files for the `mi`, `calibrate` and `convergence` commands. */
+/**
+ * What the `mi`, `calibrate` and `convergence` commands share: reading an estimator's inputs from NPY files
+ * (the library checks them; messages gain the file's name), and the estimator flags, generated from the
+ * library's estimator spec schema so that they cannot drift from it.
+ */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { ESTIMATORS, type EstimatorName, type EstimatorOptions, type ProbeData } from '../info/index.js';
+import { z } from 'zod';
+import {
+  ESTIMATORS, type EstimatorName, type EstimatorSpec, type ProbeData, classLabels, estimatorSpecSchema, indexVector, parseEstimatorSpec,
+} from '../info/index.js';
 import { npyToTensor } from '../data/npy.js';
-import { type Tensor, keep, tidy } from '../tensor/index.js';
+import type { Tensor } from '../tensor/index.js';
 
 export interface ProbeFileOptions {
   activations: string;
@@ -12,19 +19,16 @@ export interface ProbeFileOptions {
   classes?: number;
 }
 
-/** Integer-valued labels of any numeric dtype as int64, or an error naming the file. */
-function readLabels(file: string, count: number): Tensor {
-  return tidy(() => {
-    const raw = npyToTensor(file);
-    if (raw.ndim !== 1 && !(raw.ndim === 2 && raw.size(1) === 1)) throw new Error(`${file}: labels must be a vector of class indices but have shape [${raw.shape.join(', ')}]`);
-    const flat = raw.reshape([-1]);
-    if (flat.size(0) !== count) throw new Error(`${file}: ${flat.size(0)} labels for ${count} activation rows; they must match`);
-    const asFloat = flat.to('float64');
-    if (asFloat.sub(asFloat.round()).abs().max().item() !== 0 || asFloat.min().item() < 0) {
-      throw new Error(`${file}: labels must be non-negative integers (class indices)`);
-    }
-    return keep(flat.to('int64'));
-  });
+/** Reads an NPY file and converts it with a library check, whose message gains the file's name. */
+function readChecked<T>(file: string, check: (values: Tensor) => T): T {
+  const raw = npyToTensor(file);
+  try {
+    return check(raw);
+  } catch (error) {
+    throw new Error(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    raw.dispose();
+  }
 }
 
 /** Loads and checks the files; tensors are kept (the caller disposes them by exiting). */
@@ -37,13 +41,10 @@ export function loadProbeFiles(options: ProbeFileOptions): ProbeData {
     throw new Error(`${options.activations}: activations must be N×d or N×C×H×W but have shape [${activations.shape.join(', ')}]`);
   }
   const count = activations.size(0);
-  const labels = readLabels(options.labels, count);
-  const largest = tidy(() => labels.max().item());
-  const numClasses = options.classes ?? largest + 1;
-  if (largest >= numClasses) throw new Error(`${options.labels}: label ${largest} is outside --classes ${numClasses}`);
+  const { labels, numClasses } = readChecked(options.labels, (values) => classLabels(values, { samples: count, ...(options.classes === undefined ? {} : { numClasses: options.classes }) }));
   const inputs = options.inputs === undefined ? undefined : npyToTensor(options.inputs);
   if (inputs && inputs.size(0) !== count) throw new Error(`${options.inputs}: ${inputs.size(0)} inputs for ${count} activation rows; they must match`);
-  const inputIds = options.inputIds === undefined ? undefined : readLabels(options.inputIds, count);
+  const inputIds = options.inputIds === undefined ? undefined : readChecked(options.inputIds, (values) => indexVector(values, 'input ids', count));
   return { activations, labels, numClasses, ...(inputs ? { inputs } : {}), ...(inputIds ? { inputIds } : {}) };
 }
 
@@ -64,29 +65,81 @@ export function positiveInteger(flag: string): (value: string) => number {
   };
 }
 
-/** The estimator flags shared by `mi` and `convergence`. */
-export interface EstimatorFlags extends EstimatorOptions {
-  estimator: EstimatorName;
-}
-
 /** Declares the probe-file flags (activations, labels, inputs, input ids, classes) on a command. */
 export function addProbeFileOptions(command: Command): Command {
   return command
     .requiredOption('--activations <file>', 'N×d or N×C×H×W activations (.npy, float32/float64)')
-    .requiredOption('--labels <file>', 'N class indices (.npy, any integer dtype)')
+    .requiredOption('--labels <file>', 'N class indices (.npy, any numeric dtype holding integers)')
     .option('--inputs <file>', 'N inputs (.npy): the Rényi estimator needs them for I(X;T)')
     .option('--input-ids <file>', 'N input identities (.npy): Tishby binning uses them when inputs repeat')
     .option('--classes <count>', 'number of classes (default: largest label + 1)', positiveInteger('--classes'));
 }
 
-/** Declares the estimator and its parameters on a command. */
+/** An estimator option's flag: noiseVariance → --noise-variance (which commander reads back as noiseVariance). */
+function flagOf(field: string): string {
+  return `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/** Every option of every estimator in the spec schema, with its schema and the estimators that take it. */
+function estimatorOptions(): Map<string, { schema: z.ZodTypeAny; estimators: EstimatorName[] }> {
+  const options = new Map<string, { schema: z.ZodTypeAny; estimators: EstimatorName[] }>();
+  for (const variant of estimatorSpecSchema.options) {
+    for (const [field, schema] of Object.entries<z.ZodTypeAny>(variant.shape)) {
+      if (field === 'name') continue;
+      const option = options.get(field) ?? { schema, estimators: [] };
+      option.estimators.push(variant.shape.name.value);
+      options.set(field, option);
+    }
+  }
+  return options;
+}
+
+/** The value a flag takes, read off its schema: number, integer, float64|float32, number|scott|median. */
+function valueHint(schema: z.ZodTypeAny): string {
+  if (schema instanceof z.ZodDefault) return valueHint(schema.removeDefault());
+  if (schema instanceof z.ZodEffects) return valueHint(schema.innerType());
+  if (schema instanceof z.ZodNumber) return schema.isInt ? 'integer' : 'number';
+  if (schema instanceof z.ZodEnum) return (schema.options as string[]).join('|');
+  if (schema instanceof z.ZodUnion) return (schema.options as z.ZodTypeAny[]).map(valueHint).join('|');
+  return 'value';
+}
+
+/** A flag's text as its schema's value (a number when it reads as one); a usage error when the schema rejects it. */
+function flagValue(schema: z.ZodTypeAny): (text: string) => unknown {
+  return (text) => {
+    const number = Number(text);
+    const result = schema.safeParse(text.trim() !== '' && !Number.isNaN(number) ? number : text);
+    if (!result.success) throw new InvalidArgumentError(result.error.issues.map((issue) => issue.message).join('; '));
+    return result.data;
+  };
+}
+
+/** Declares --estimator and one flag per estimator option, with the schema's description and default. */
 export function addEstimatorOptions(command: Command): Command {
-  return command
-    .addOption(new Option('--estimator <name>', 'estimator').choices(ESTIMATORS).default('kde'))
-    .option('--noise-variance <σ²>', 'kde: noise variance', positiveNumber('--noise-variance'))
-    .addOption(new Option('--precision <dtype>', 'kde: kernel-block precision').choices(['float64', 'float32']))
-    .option('--binsize <width>', 'bin: bin width', positiveNumber('--binsize'))
-    .option('--num-bins <count>', 'tishby-bin: bins on [−1, 1]', positiveInteger('--num-bins'))
-    .option('--alpha <α>', 'renyi: order α', positiveNumber('--alpha'))
-    .option('--kernel-width <σ>', 'renyi: Gaussian kernel width', positiveNumber('--kernel-width'));
+  command.addOption(new Option('--estimator <name>', 'estimator').choices(ESTIMATORS).default('kde'));
+  for (const [field, { schema, estimators }] of estimatorOptions()) {
+    const fallback = schema instanceof z.ZodDefault ? ` (default: ${String(schema._def.defaultValue())})` : '';
+    command.addOption(new Option(`${flagOf(field)} <${valueHint(schema)}>`, `${estimators.join(', ')}: ${schema.description ?? field}${fallback}`)
+      .argParser(flagValue(schema)));
+  }
+  return command;
+}
+
+/**
+ * The estimator spec the flags describe, validated by the library. A flag of another estimator than the
+ * chosen one is a usage error naming it and the chosen estimator's own flags.
+ */
+export function estimatorSpecFromFlags(command: Command): EstimatorSpec {
+  const flags = command.opts<Record<string, unknown>>();
+  const name = flags['estimator'] as EstimatorName;
+  const options = [...estimatorOptions()];
+  const given = options.filter(([field]) => flags[field] !== undefined);
+  const foreign = given.filter(([, { estimators }]) => !estimators.includes(name)).map(([field]) => flagOf(field));
+  if (foreign.length > 0) {
+    const own = options.filter(([, { estimators }]) => estimators.includes(name)).map(([field]) => flagOf(field));
+    command.error(`error: ${foreign.join(', ')} ${foreign.length === 1 ? 'is not an option' : 'are not options'} of the ${name} estimator `
+      + `(${own.length > 0 ? `its options: ${own.join(', ')}` : 'it has none'})`, { exitCode: 2, code: 'infoplane.foreignEstimatorOption' });
+  }
+  if (name === 'renyi' && flags['inputs'] === undefined) command.error('error: the renyi estimator needs --inputs <file> (the inputs X) for I(X;T)', { exitCode: 2, code: 'infoplane.missingInputs' });
+  return parseEstimatorSpec({ name, ...Object.fromEntries(given.map(([field]) => [field, flags[field]])) });
 }

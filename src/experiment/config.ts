@@ -4,7 +4,7 @@
  * form written to a run's config.json — complete, seeds included, enough to reproduce the run alone.
  */
 import { z } from 'zod';
-import { ESTIMATORS } from '../info/index.js';
+import { estimatorSpecSchema } from '../info/index.js';
 import { LOSSES, layerSpecSchema } from '../nn/index.js';
 import { INITIALIZERS } from '../nn/init.js';
 import { ACTIVATIONS } from '../nn/activations.js';
@@ -44,17 +44,6 @@ const datasetSchema = z.discriminatedUnion('name', [
   }).strict(),
 ]);
 
-const estimatorSchema = z.object({
-  name: z.enum(ESTIMATORS),
-  noiseVariance: z.number().positive().optional(),
-  binsize: z.number().positive().optional(),
-  numBins: z.number().int().min(2).optional(),
-  alpha: z.number().positive().optional(),
-  kernelWidth: z.number().positive().optional(),
-  /** kde: 'float64' (exact) or 'float32' kernel blocks (as Saxe et al.'s float32 code; ~1e-4 bits). */
-  precision: z.enum(['float64', 'float32']).optional(),
-}).strict();
-
 export const experimentConfigSchema = z.object({
   name: z.string().min(1).default('run'),
   dataset: datasetSchema,
@@ -83,7 +72,8 @@ export const experimentConfigSchema = z.object({
     /** Probe samples (the first ones of the set), or 'all'. */
     size: z.union([z.number().int().min(2), z.literal('all')]).default('all'),
   }).strict().default({}),
-  estimators: z.array(estimatorSchema).min(1).default([{ name: 'kde', noiseVariance: 0.1 }]),
+  /** Each estimator's options as src/info/estimator-spec.ts defines them, defaults filled in. */
+  estimators: z.array(estimatorSpecSchema).min(1).default([{ name: 'kde', noiseVariance: 0.1 }]),
   /** For conv layers: the paper's concat and/or mean methods. */
   convMethods: z.array(z.enum(['concat', 'mean'])).min(1).default(['concat']),
   dynamics: z.object({

@@ -25,6 +25,7 @@ export function checkProbeData(data: ProbeData): void {
   if (labels.ndim !== 1 || labels.size(0) !== n) {
     throw new Error(`activations have ${n} samples but labels have shape [${labels.shape.join(', ')}]: give one label per sample`);
   }
+  if (labels.dtype !== 'int64') throw new Error(`labels must be int64 class indices, not ${labels.dtype}; classLabels(labels) converts and checks them`);
   if (!['float32', 'float64', 'float16', 'bfloat16'].includes(activations.dtype)) throw new Error(`activations must be floating point, not ${activations.dtype}`);
   tidy(() => {
     // One read pass when all is well: a finite sum means no NaN and no ±Inf (either makes the sum NaN or

@@ -1,39 +1,25 @@
-/** Estimators by name, for configs and the CLI. */
+/** Estimators from their specs (src/info/estimator-spec.ts), for configs, the CLI and library users. */
 import { binEstimator, tishbyBinEstimator } from './binning.js';
 import { outputDistributionEstimator } from './distribution.js';
+import { type EstimatorSpecInput, parseEstimatorSpec } from './estimator-spec.js';
 import { kdeEstimator } from './kde.js';
 import { renyiEstimator } from './renyi.js';
 import type { Estimator } from './types.js';
 
-export const ESTIMATORS = ['kde', 'bin', 'tishby-bin', 'renyi', 'softmax'] as const;
-export type EstimatorName = (typeof ESTIMATORS)[number];
-
-export interface EstimatorOptions {
-  /** kde: σ² (default 0.1). */
-  noiseVariance?: number;
-  /** kde: kernel-block precision (default float64). */
-  precision?: 'float64' | 'float32';
-  /** bin: bin width (default 0.5). */
-  binsize?: number;
-  /** tishby-bin: number of bin edges on [−1, 1] (default 30). */
-  numBins?: number;
-  /** renyi: α (default 1.01). */
-  alpha?: number;
-  /** renyi: Gaussian kernel width (default: Silverman's rule). */
-  kernelWidth?: number;
-}
-
 /**
- * An estimator by name with its options (unused options are ignored).
+ * The estimator a spec describes. The spec is validated first (an option of another estimator, or an
+ * out-of-range value, is an error naming it) and unset options take the schema's defaults.
  *
- * @example createEstimator('kde', { noiseVariance: 0.0735 })
+ * @example createEstimator({ name: 'kde', noiseVariance: 0.0735 })
+ * @example createEstimator({ name: 'renyi', kernelWidth: 'median' })
  */
-export function createEstimator(name: EstimatorName, options: EstimatorOptions = {}): Estimator {
-  switch (name) {
-    case 'kde': return kdeEstimator({ ...(options.noiseVariance === undefined ? {} : { noiseVariance: options.noiseVariance }), ...(options.precision ? { precision: options.precision } : {}) });
-    case 'bin': return binEstimator(options.binsize === undefined ? {} : { binsize: options.binsize });
-    case 'tishby-bin': return tishbyBinEstimator(options.numBins === undefined ? {} : { numBins: options.numBins });
-    case 'renyi': return renyiEstimator({ ...(options.alpha === undefined ? {} : { alpha: options.alpha }), ...(options.kernelWidth === undefined ? {} : { kernelWidth: options.kernelWidth }) });
+export function createEstimator(spec: EstimatorSpecInput): Estimator {
+  const parsed = parseEstimatorSpec(spec);
+  switch (parsed.name) {
+    case 'kde': return kdeEstimator({ noiseVariance: parsed.noiseVariance, precision: parsed.precision });
+    case 'bin': return binEstimator({ binsize: parsed.binsize });
+    case 'tishby-bin': return tishbyBinEstimator({ numBins: parsed.numBins });
+    case 'renyi': return renyiEstimator({ alpha: parsed.alpha, kernelWidth: parsed.kernelWidth });
     case 'softmax': return outputDistributionEstimator();
   }
 }
