@@ -31,6 +31,9 @@ function integerFlag(name: string, fallback: number): number {
 }
 const epochs = integerFlag('--epochs', 20);
 const pairs = integerFlag('--pairs', 3);
+/** `--keep DIR`: the last instrumented run is left in DIR (replaced), e.g. to read its numbers or report it. */
+const keepAt = process.argv.indexOf('--keep');
+const keep = keepAt < 0 ? undefined : process.argv[keepAt + 1];
 const config = resolveConfig({ ...PRESETS['fig5-mlp'], epochs });
 
 /** A run's wall-clock seconds and its breakdown by phase. */
@@ -41,7 +44,7 @@ async function instrumented(): Promise<Timed> {
   try {
     let records: Awaited<ReturnType<typeof runExperiment>>['records'] = [];
     const start = process.hrtime.bigint();
-    ({ records } = await runExperiment({ config, out: path.join(dir, 'run') }));
+    ({ records } = await runExperiment({ config, out: keep ?? path.join(dir, 'run'), overwrite: keep !== undefined }));
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const phases: Record<string, number> = Object.fromEntries(TIMING_PHASES.map((phase) => [phase, records.reduce((sum, r) => sum + r.timings[phase], 0)]));
     phases['other (data loading, checkpoints)'] = seconds - Object.values(phases).reduce((a, b) => a + b, 0);

@@ -10,6 +10,7 @@ import { INITIALIZERS } from '../nn/init.js';
 import { ACTIVATIONS } from '../nn/activations.js';
 import { optimizerSpecSchema } from '../optim/index.js';
 import { parseWithSchema } from '../schema.js';
+import { LOG_SCHEDULES } from './schedule.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
 
@@ -18,19 +19,28 @@ const fraction = z.number().gt(0).max(1);
 const datasetSchema = z.discriminatedUnion('name', [
   z.object({
     name: z.literal('mnist'),
-    /** Pixel range after scaling: [0, 1], or [−1, 1] as Saxe et al.'s MNIST runs. */
+    /**
+     * Pixel range after scaling: [0, 1] (x/255, as ibsgd `utils.get_mnist` and Keras' mnist_cnn.py), or
+     * [−1, 1] (x·2 − 1; a line ibsgd has commented out).
+     */
     range: z.enum(['0-1', '-1-1']).default('0-1'),
   }).strict(),
   z.object({ name: z.literal('fashion-mnist'), range: z.enum(['0-1', '-1-1']).default('0-1') }).strict(),
   z.object({
     name: z.literal('ib12'),
-    /** The published var_u.mat, or the documented generator (src/data/ib12.ts). */
-    source: z.enum(['generated', 'file']).default('generated'),
-    /** With source 'file': the .mat file. */
+    /**
+     * 'file': the published var_u.mat of Shwartz-Ziv & Tishby's and Saxe et al.'s figures (the repository's
+     * copy unless `path` names another); 'generated': the documented stand-in of src/data/ib12.ts.
+     */
+    source: z.enum(['file', 'generated']).default('file'),
+    /** With source 'file': the .mat file (default: the shipped datasets/var_u.mat). */
     path: z.string().optional(),
     /** With source 'generated': the generator's seed. */
     generatorSeed: z.number().int().min(0).default(0),
-    /** The share of the 4096 patterns held out as the test (and default probe) set. */
+    /**
+     * The share held out as the test set: ibsgd's split (utils.data_shuffle with 80 % for training) is a
+     * random permutation whose first rint(80 % · 4096) = 3277 patterns train and the other 819 test.
+     */
     testFraction: z.number().gt(0).lt(1).default(0.2),
   }).strict(),
   z.object({
@@ -64,12 +74,15 @@ export const experimentConfigSchema = z.object({
   batchSize: z.union([z.number().int().positive(), z.literal('full')]),
   epochs: z.number().int().min(0),
   seed: z.number().int().min(0).default(0),
-  /** 'saxe' (every epoch < 20, every 5th < 100, every 10th < 200, then every 100th), 'every', or a list. */
-  logEpochs: z.union([z.enum(['saxe', 'every']), z.array(z.number().int().min(0))]).default('saxe'),
+  /**
+   * 'saxe' (ibsgd's MNIST schedule: every epoch < 20, every 5th < 100, every 10th < 200, then every 100th),
+   * 'saxe-ibnet' (its 12-bit schedule: every 20th < 2000 instead), 'every', or a list (see schedule.ts).
+   */
+  logEpochs: z.union([z.enum(LOG_SCHEDULES), z.array(z.number().int().min(0))]).default('saxe'),
   probe: z.object({
     /** The test set, the training set, or both together ('all', as Saxe et al.'s FULL_MI). */
     set: z.enum(['test', 'train', 'all']).default('test'),
-    /** Probe samples (the first ones of the set), or 'all'. */
+    /** Probe samples (a seeded class-stratified random subset of the set), or 'all'. */
     size: z.union([z.number().int().min(2), z.literal('all')]).default('all'),
   }).strict().default({}),
   /** Each estimator's options as src/info/estimator-spec.ts defines them, defaults filled in. */
@@ -79,14 +92,24 @@ export const experimentConfigSchema = z.object({
   dynamics: z.object({
     /** Per-layer gradient mean, std and SNR over each logged epoch's minibatches. */
     gradientStats: z.boolean().default(true),
-    /** 'minibatch' (the usual way) or 'parallel' (Tishby's: one network per fixed minibatch). */
-    snr: z.enum(['minibatch', 'parallel']).default('minibatch'),
-    /** With snr 'parallel': how many networks. */
+    /**
+     * 'minibatch': one network's gradients on each minibatch of the logged epoch — what Tishby's code does
+     * (IDNNs networks/network.py keeps every batch's gradient of the one network it trains) and Saxe et
+     * al.'s (ibsgd loggingreporter.py). 'replicas': the paper's §2.3.3 description instead — K copies of the
+     * network, each trained on its own fixed minibatch, gradients compared across copies. Configs written
+     * with the earlier name 'parallel' for 'replicas' still load.
+     */
+    snr: z.preprocess((value) => (value === 'parallel' ? 'replicas' : value), z.enum(['minibatch', 'replicas'])).default('minibatch'),
+    /** With snr 'replicas': how many networks. */
     replicas: z.number().int().min(2).default(16),
     /** Loss dynamics: measured loss change against −α·‖μ‖² (and −α·‖∇L‖² with its layer terms in full-batch mode). */
     lossDynamics: z.boolean().default(true),
-    /** Steps per logged epoch at which the full-data gradient is computed to test dL/dt = −α·∇L·∇̃L exactly. */
-    identitySteps: z.number().int().min(0).default(0),
+    /**
+     * Steps per logged epoch tested exactly (src/dynamics/loss-dynamics.ts): the full loss before and after
+     * the step against ∇L·Δθ and the trapezoid second order, and G^l from the pre-activations against the
+     * appendix's recursion. Each costs two passes over the training set; full-batch mode tests its one step.
+     */
+    identitySteps: z.number().int().min(0).default(1),
     /** The KDE time derivative (§3.2.4) on this many probe samples (0: off). */
     kdeDerivativeSamples: z.number().int().min(0).default(1000),
     /** Bins of each layer's activation histogram. */
@@ -102,11 +125,8 @@ export type ExperimentConfig = z.output<typeof experimentConfigSchema>;
 /** Validates a config and fills in defaults. */
 export function resolveConfig(value: unknown): ExperimentConfig {
   const config = parseWithSchema(experimentConfigSchema, value, 'experiment config');
-  if (config.dynamics.snr === 'parallel' && config.batchSize === 'full') {
-    throw new Error('Invalid experiment config:\n- dynamics.snr: "parallel" trains one network per minibatch and needs a numeric batchSize, not "full"');
-  }
-  if (config.dataset.name === 'ib12' && config.dataset.source === 'file' && !config.dataset.path) {
-    throw new Error('Invalid experiment config:\n- dataset.path: required with dataset.source "file" (the var_u.mat file)');
+  if (config.dynamics.snr === 'replicas' && config.batchSize === 'full') {
+    throw new Error('Invalid experiment config:\n- dynamics.snr: "replicas" trains one network per minibatch and needs a numeric batchSize, not "full"');
   }
   return config;
 }

@@ -7,6 +7,8 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { resolveConfig } from '../../src/experiment/config.js';
 import { tinyConfig } from './fixtures.js';
 import { type EpochRecord, runExperiment } from '../../src/experiment/runner.js';
@@ -16,6 +18,16 @@ import { buildModel } from '../../src/experiment/model.js';
 import { ParallelReplicas } from '../../src/dynamics/index.js';
 import { deriveSeed, liveTensorCount } from '../../src/tensor/index.js';
 import { assertClose } from '../helpers.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+async function collectGarbage(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    // Node-API finalizers run on a later turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-runs-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -146,9 +158,12 @@ describe('memory', () => {
   it('several runs in one process leave no tensor behind', async () => {
     const config = resolveConfig({ ...tinyConfig, epochs: 2, dynamics: { identitySteps: 1, kdeDerivativeSamples: 50 } });
     await runExperiment({ config, out: out() });
+    // Earlier tests' garbage is collected first, so that only what the runs leave is counted.
+    await collectGarbage();
     const before = liveTensorCount();
     for (let i = 0; i < 3; i++) await runExperiment({ config, out: out() });
     await runExperiment({ config: resolveConfig({ ...tinyConfig, epochs: 1, batchSize: 'full', probe: { set: 'all', size: 500 } }), out: out() });
+    // Freed deterministically: the count is back where it was without the finalizers' help.
     assert.equal(liveTensorCount(), before);
   });
 });
