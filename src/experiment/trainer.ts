@@ -52,6 +52,8 @@ export function trainEpoch(options: EpochOptions): EpochResult {
   const batchLosses: number[] = [];
   let weighted = 0;
   for (const index of batchIndices(size(data), batchSize, options.generator)) {
+    // Each index view is freed here, once its batch is done (nothing is left for the finalizers).
+    using _index = index;
     tidy(() => {
       const x = data.inputs.indexSelect(0, index);
       const y = data.labels.indexSelect(0, index);
@@ -99,6 +101,7 @@ export function evaluate(model: Sequential, lossName: LossName, data: Dataset, b
   let correct = 0;
   noGrad(() => {
     for (const index of batchIndices(size(data), batchSize)) {
+      using _index = index;
       tidy(() => {
         const y = data.labels.indexSelect(0, index);
         const last = model.forwardAll(data.inputs.indexSelect(0, index)).at(-1)!;
