@@ -1,5 +1,7 @@
-/** Shared test helpers: numeric closeness and a finite-difference gradient check. */
+/** Shared test helpers: numeric closeness, a finite-difference gradient check, garbage collection. */
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Tensor, noGrad, tensor, tidy } from '../src/tensor/index.js';
 
 /** Asserts two number lists agree elementwise within an absolute + relative tolerance. */
@@ -68,4 +70,15 @@ export function gradcheck(name: string, fn: (...inputs: Tensor[]) => Tensor, inp
       assertClose(analytic, numeric, tolerance, `${name}: gradient of input ${index}`);
     });
   });
+}
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+/** Runs V8's garbage collector and lets the Node-API finalizers it queues run (on later turns of the loop). */
+export async function collectGarbage(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

@@ -5,6 +5,7 @@ import {
 import { loadFashionMnist, loadMnist } from '../data/builtin.js';
 import { PUBLISHED_IB12, generateIb12, loadIb12Mat } from '../data/ib12.js';
 import { npyToTensor } from '../data/npy.js';
+import { classLabels } from '../info/labels.js';
 import { Generator, type Tensor, arange, cat, deriveSeed, keep, tidy } from '../tensor/index.js';
 import type { ExperimentConfig } from './config.js';
 
@@ -26,15 +27,16 @@ export interface ExperimentData {
   sampleShape: number[];
 }
 
-function labelsFromFile(file: string): Tensor {
-  return tidy(() => keep(npyToTensor(file).reshape([-1]).to('int64')));
-}
-
+/** A user's NPY inputs and labels; the labels are checked by the library (integers ≥ 0, one per input). */
 function userDataset(name: string, inputsFile: string, labelsFile: string): Dataset {
   const inputs = tidy(() => keep(npyToTensor(inputsFile).to('float32')));
-  const labels = labelsFromFile(labelsFile);
-  const numClasses = tidy(() => labels.max().item()) + 1;
-  return checkDataset({ name, inputs, labels, numClasses });
+  try {
+    const { labels, numClasses } = tidy(() => classLabels(npyToTensor(labelsFile), { samples: inputs.size(0) }));
+    return checkDataset({ name, inputs, labels: keep(labels), numClasses });
+  } catch (error) {
+    inputs.dispose();
+    throw new Error(`${labelsFile}: ${(error as Error).message}`);
+  }
 }
 
 function loadSplits(config: ExperimentConfig): { train: Dataset; test: Dataset } {

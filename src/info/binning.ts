@@ -77,9 +77,14 @@ function estimateFromCodes(codes: Tensor, maxAbs: number, data: ProbeData, param
   };
 }
 
+/** Saxe et al.'s bin width (ibsgd MNIST_ComputeMI: binsize = 0.5). */
+export const DEFAULT_BINSIZE = 0.5;
+/** Shwartz-Ziv & Tishby's edges (IDNNs: np.linspace(−1, 1, 30)). */
+export const DEFAULT_NUM_BINS = 30;
+
 /** Saxe et al.'s binning: bin = ⌊t / binsize⌋. */
 export function binEstimator(options: { binsize?: number } = {}): Estimator {
-  const binsize = options.binsize ?? 0.5;
+  const binsize = options.binsize ?? DEFAULT_BINSIZE;
   if (!(binsize > 0) || !Number.isFinite(binsize)) throw new RangeError(`binsize must be a positive number, got ${binsize}`);
   return {
     name: 'bin',
@@ -96,7 +101,7 @@ export function binEstimator(options: { binsize?: number } = {}): Estimator {
 
 /** Shwartz-Ziv & Tishby's binning: numBins edges on [−1, 1]; H(T|X) over distinct inputs. */
 export function tishbyBinEstimator(options: { numBins?: number } = {}): Estimator {
-  const numBins = options.numBins ?? 30;
+  const numBins = options.numBins ?? DEFAULT_NUM_BINS;
   if (!Number.isInteger(numBins) || numBins < 2) throw new RangeError(`numBins must be an integer ≥ 2, got ${numBins}`);
   return {
     name: 'tishby-bin',

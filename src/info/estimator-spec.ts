@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { parseWithSchema } from '../schema.js';
-import { DEFAULT_NOISE_VARIANCE } from './kde.js';
+import { DEFAULT_BINSIZE, DEFAULT_NUM_BINS } from './binning.js';
+import { DEFAULT_NOISE_VARIANCE, DEFAULT_PRECISION } from './kde.js';
 import { DEFAULT_ALPHA, DEFAULT_KERNEL_WIDTH, KERNEL_WIDTH_RULES } from './renyi.js';
 
 const positive = z.number().positive().finite();
@@ -14,16 +15,16 @@ export const estimatorSpecSchema = z.discriminatedUnion('name', [
   z.object({
     name: z.literal('kde'),
     noiseVariance: positive.default(DEFAULT_NOISE_VARIANCE).describe('σ², the variance of the Gaussian noise added to each activation'),
-    precision: z.enum(['float64', 'float32']).default('float64')
+    precision: z.enum(['float64', 'float32']).default(DEFAULT_PRECISION)
       .describe("kernel-block precision: 'float64' exact, 'float32' half the work (within ~5e-4 bits)"),
   }).strict(),
   z.object({
     name: z.literal('bin'),
-    binsize: positive.default(0.5).describe('bin width: each activation t becomes ⌊t / binsize⌋'),
+    binsize: positive.default(DEFAULT_BINSIZE).describe('bin width: each activation t becomes ⌊t / binsize⌋'),
   }).strict(),
   z.object({
     name: z.literal('tishby-bin'),
-    numBins: z.number().int().min(2).default(30).describe('equally spaced bin edges on [−1, 1]'),
+    numBins: z.number().int().min(2).default(DEFAULT_NUM_BINS).describe('equally spaced bin edges on [−1, 1]'),
   }).strict(),
   z.object({
     name: z.literal('renyi'),

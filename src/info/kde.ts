@@ -61,7 +61,7 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
   if (variances.some((v, i) => !(v > 0) || (i > 0 && v < variances[i - 1]!))) {
     throw new RangeError(`variances must be positive and ascending, got [${variances.join(', ')}]`);
   }
-  const dtype = options.precision ?? 'float64';
+  const dtype = options.precision ?? DEFAULT_PRECISION;
   return noGrad(() => tidy(() => {
     const n = activations.size(0);
     const d = activations.numel / n;
@@ -155,6 +155,9 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
 /** Saxe et al.'s σ² (ibsgd MNIST_ComputeMI / IBnet_ComputeMI: noise_variance = 1e-1). */
 export const DEFAULT_NOISE_VARIANCE = 0.1;
 
+/** Kernel blocks in float64 unless asked otherwise (see `KernelSumOptions.precision`). */
+export const DEFAULT_PRECISION = 'float64';
+
 export interface KdeOptions extends KernelSumOptions {
   /** σ², the variance of the Gaussian noise added to each activation. Saxe et al.'s default 0.1. */
   noiseVariance?: number;
@@ -210,7 +213,7 @@ export function kdeEstimator(options: KdeOptions = {}): Estimator {
         ixt: bits(hLower - hGivenX, hUpper - hGivenX),
         iyt: bits(hLower - hGivenYLower, hUpper - hGivenYUpper),
         ht: bits(hLower, hUpper),
-        parameters: { estimator: 'kde', noiseVariance, precision: options.precision ?? 'float64', samples: n, dims },
+        parameters: { estimator: 'kde', noiseVariance, precision: options.precision ?? DEFAULT_PRECISION, samples: n, dims },
       };
     },
   };

@@ -7,8 +7,6 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { resolveConfig } from '../../src/experiment/config.js';
 import { tinyConfig } from './fixtures.js';
 import { type EpochRecord, runExperiment } from '../../src/experiment/runner.js';
@@ -17,17 +15,7 @@ import { loadExperimentData } from '../../src/experiment/data.js';
 import { buildModel } from '../../src/experiment/model.js';
 import { ParallelReplicas } from '../../src/dynamics/index.js';
 import { deriveSeed, liveTensorCount } from '../../src/tensor/index.js';
-import { assertClose } from '../helpers.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    // Node-API finalizers run on a later turn of the event loop.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+import { assertClose, collectGarbage } from '../helpers.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-runs-'));
 after(() => rmSync(root, { recursive: true, force: true }));

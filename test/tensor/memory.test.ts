@@ -1,23 +1,11 @@
 /** Lifetimes: tidy scopes, keep, dispose, the finalizer safety net, and flat memory over a long run. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import {
   Generator, Tensor, crossEntropy, externalMemoryBytes, foreachAdd_, keep, linear, liveTensorCount, noGrad, randint, randn, scopeDepth,
   tidy, zeros,
 } from '../../src/tensor/index.js';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-
-async function collectGarbage(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    gc();
-    // Node-API finalizers run on a later turn of the event loop.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+import { collectGarbage } from '../helpers.js';
 
 describe('tidy scopes', () => {
   it('frees what fn made and keeps what it returns, in arrays, objects and Maps', () => {
