@@ -33,6 +33,9 @@ describe('a run directory', () => {
     assert.equal(written.run.probe.samples, 300);
     assert.equal(written.run.probe.hX, Math.log2(300));
     assert.equal(written.run.layers.length, 3);
+    // Which "epoch 0" this is, beside ibsgd's numbering (its first record is after one epoch).
+    assert.match((written.run as unknown as { epochNumbering: { epoch0: string; ibsgd: string } }).epochNumbering.epoch0, /untrained/);
+    assert.match((written.run as unknown as { epochNumbering: { ibsgd: string } }).epochNumbering.ibsgd, /our epoch e \+ 1/);
     const records = RunStore.open(dir).readMetrics<EpochRecord & { schemaVersion: number }>();
     assert.deepEqual(records.map((r) => r.epoch), [0, 1, 2, 3, 4]);
     assert.ok(records.every((r) => r.schemaVersion === 1));
