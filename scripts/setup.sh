@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist)
-# `setup.sh --test` (the test command) also installs what only the tests use: numpy for the agreement tests.
-if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(python3-numpy); fi
+# `setup.sh --test` (the test command) also installs what only the tests use: numpy for the agreement tests,
+# jsonschema to validate runs against the generated JSON Schema.
+if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(python3-numpy python3-jsonschema); fi
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 

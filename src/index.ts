@@ -11,5 +11,9 @@ export {
 } from './experiment/config.js';
 export { PRESETS, presetNames } from './experiment/presets.js';
 export { runExperiment, type RunOptions, type RunOutcome, type RunSummary, type EpochRecord, type RunReporter } from './experiment/runner.js';
-export { RunStore, METRICS_SCHEMA_VERSION, type RunStatus } from './experiment/store.js';
+export {
+  RunStore, readRun, readRunConfig, RunFormatError, type RunData, type RunNotice, CONFIG_SCHEMA_VERSION, METRICS_SCHEMA_VERSION,
+  epochRecordSchema, runConfigFileSchema, runStatusSchema, runSummarySchema,
+  type LayerRecord, type EstimateRecord, type RunConfigFile, type RunStatus, type RunSummaryRecord,
+} from './store/index.js';
 export { logEpochs, isSaxeLogEpoch, type LogSchedule } from './experiment/schedule.js';

@@ -10,7 +10,7 @@ import type { Sequential } from '../nn/index.js';
 import type { Optimizer } from '../optim/index.js';
 import { type Tensor, keep } from '../tensor/index.js';
 import { parseWithSchema } from '../schema.js';
-import type { RunStore } from './store.js';
+import type { RunStore } from '../store/index.js';
 
 /** What one logged epoch hands to the next. */
 export interface Carry {

@@ -12,8 +12,6 @@ import { optimizerSpecSchema } from '../optim/index.js';
 import { parseWithSchema } from '../schema.js';
 import { LOG_SCHEDULES } from './schedule.js';
 
-export const CONFIG_SCHEMA_VERSION = 1;
-
 const fraction = z.number().gt(0).max(1);
 
 const datasetSchema = z.discriminatedUnion('name', [

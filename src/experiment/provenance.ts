@@ -8,7 +8,8 @@ import { size } from '../data/dataset.js';
 import { labelEntropyBits } from '../info/index.js';
 import type { Sequential } from '../nn/index.js';
 import { engineInfo } from '../tensor/index.js';
-import { type ExperimentConfig, CONFIG_SCHEMA_VERSION } from './config.js';
+import { CONFIG_SCHEMA_VERSION, type RunConfigFile } from '../store/index.js';
+import type { ExperimentConfig } from './config.js';
 import type { ExperimentData } from './data.js';
 
 /**
@@ -27,8 +28,8 @@ export function describeRun(options: {
   model: Sequential;
   batchSize: number;
   logEpochs: readonly number[];
-  createdAt?: unknown;
-}): Record<string, unknown> {
+  createdAt?: string;
+}): RunConfigFile {
   const { config, data, model } = options;
   const info = engineInfo();
   const probeSamples = data.probe.inputs.size(0);
@@ -43,14 +44,14 @@ export function describeRun(options: {
       numClasses: data.numClasses,
       batchesPerEpoch: Math.ceil(size(data.train) / options.batchSize),
       logEpochs: [...options.logEpochs],
-      epochNumbering: EPOCH_NUMBERING,
+      epochNumbering: { ...EPOCH_NUMBERING },
       probe: {
         samples: probeSamples,
         set: config.probe.set,
         hX: Math.log2(probeSamples),
         hY: labelEntropyBits(data.probe.labels, data.numClasses),
       },
-      layers: model.layers.map((layer, i) => ({ name: layer.name, type: layer.type, shape: model.layerShapes[i] })),
+      layers: model.layers.map((layer, i) => ({ name: layer.name, type: layer.type, shape: [...model.layerShapes[i]!] })),
     },
   };
 }

@@ -5,33 +5,13 @@
  */
 import type { GradientSummary } from '../dynamics/index.js';
 import type { KdeDerivative } from '../dynamics/kde-derivative.js';
-import { type Bounded, type ConvMethod, type LayerEstimate, createEstimator, estimateLayer } from '../info/index.js';
+import { type Bounded, type ConvMethod, createEstimator, estimateLayer } from '../info/index.js';
 import type { Layer } from '../nn/index.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
+import type { EstimateRecord, LayerRecord } from '../store/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { ProbeSet } from './data.js';
-import { type Histogram, histogram } from './probe.js';
-
-export interface EstimateRecord extends LayerEstimate {
-  estimator: string;
-  method: ConvMethod;
-  /** Under the mean method: I(X;T) and I(Y;T) upper bounds per channel. */
-  perChannel?: { ixt: number; iyt: number }[];
-}
-
-export interface LayerRecord {
-  name: string;
-  type: string;
-  activation: string | null;
-  /** One sample's output shape. */
-  shape: number[];
-  estimates: EstimateRecord[];
-  /** Gradient statistics of the layer's parameters (kernel, bias), or null when not measured. */
-  gradient: Record<string, GradientSummary> | null;
-  weightNorm: Record<string, number>;
-  histogram: Histogram;
-  kdeDerivative: KdeDerivative | null;
-}
+import { histogram } from './probe.js';
 
 /** Every configured estimate of one layer's probe activations. */
 export function layerEstimates(config: ExperimentConfig, activations: Tensor, probe: ProbeSet, numClasses: number, isOutput: boolean): EstimateRecord[] {

@@ -18,20 +18,19 @@ import {
   Generator, type Tensor, deriveSeed, keep, noGrad, tidy,
 } from '../tensor/index.js';
 import { type Carry, type CheckpointParts, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { type ExperimentConfig, resolveConfig } from './config.js';
+import type { ExperimentConfig } from './config.js';
 import { type ExperimentData, disposeExperimentData, loadExperimentData } from './data.js';
 import { buildModel } from './model.js';
 import { probeLayers } from './probe.js';
 import { describeRun } from './provenance.js';
-import {
-  type LayerRecord, derivativeSample, kdeInformation, layerEstimates, layerRecord,
-} from './record.js';
+import { derivativeSample, kdeInformation, layerEstimates, layerRecord } from './record.js';
 import { logEpochs } from './schedule.js';
-import { RunStore } from './store.js';
+import {
+  type EpochRecord, type LayerRecord, RunStore, type RunNotice, TIMING_PHASES, type Timings, readMetricsFile, readRunConfig,
+} from '../store/index.js';
 import { evaluate, inferenceBatchSize, trainEpoch } from './trainer.js';
 
-export const TIMING_PHASES = ['training', 'gradientStats', 'losses', 'probing', 'mi', 'dynamics', 'writing'] as const;
-export type Timings = Record<(typeof TIMING_PHASES)[number], number>;
+export { TIMING_PHASES, type Timings, type EpochRecord };
 
 /** How a run reports progress; every method optional. */
 export interface RunReporter {
@@ -53,17 +52,6 @@ export interface RunOptions {
   reporter?: RunReporter;
 }
 
-export interface EpochRecord {
-  epoch: number;
-  step: number;
-  elapsedSeconds: number;
-  train: { loss: number; accuracy: number };
-  test: { loss: number; accuracy: number };
-  layers: LayerRecord[];
-  lossDynamics: LossDynamicsRecord | null;
-  snrMode: 'minibatch' | 'replicas';
-  timings: Timings;
-}
 
 export interface RunOutcome {
   dir: string;
@@ -353,11 +341,11 @@ function disposeTrained(trained: TrainedEpoch | undefined): void {
 export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const store = options.resume ? RunStore.open(options.out) : RunStore.create(options.out, { overwrite: options.overwrite ?? false });
   let config: ExperimentConfig;
-  let createdAt: unknown;
+  let createdAt: string | undefined;
   if (options.resume) {
-    const written = store.readConfig<{ config: unknown; run?: { createdAt?: unknown } }>();
-    config = resolveConfig(written.config);
-    createdAt = written.run?.createdAt;
+    const written = readRunConfig(options.out);
+    config = written.config;
+    createdAt = written.run.createdAt;
     if (options.epochs !== undefined) config = { ...config, epochs: options.epochs };
   } else {
     if (!options.config) throw new Error('runExperiment needs a config (or resume: true)');
@@ -379,7 +367,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       const trained = epoch > 0 ? run.trainEpoch(epoch, timings) : undefined;
       if (run.logged.has(epoch)) {
         const record = run.logEpoch(epoch, timings, trained);
-        timed(timings, 'writing', () => store.appendMetrics(record as unknown as Record<string, unknown>));
+        timed(timings, 'writing', () => store.appendMetrics(record));
         run.reporter.logged?.(record);
       } else {
         disposeTrained(trained);
@@ -392,7 +380,9 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       // Let the event loop breathe (signals, streams) between epochs.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const records = store.readMetrics<EpochRecord>();
+    const notices: RunNotice[] = [];
+    const records = readMetricsFile(store.file('metrics.jsonl'), notices);
+    if (notices.some((notice) => notice.level === 'warning')) throw new Error(`${store.file('metrics.jsonl')}: ${notices.map((notice) => notice.message).join('; ')}`);
     const summary = run.summarize(records);
     store.writeSummary(summary);
     store.writeStatus({ state: 'finished', epoch: config.epochs, epochs: config.epochs });

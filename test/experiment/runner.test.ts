@@ -10,7 +10,7 @@ import path from 'node:path';
 import { resolveConfig } from '../../src/experiment/config.js';
 import { tinyConfig } from './fixtures.js';
 import { type EpochRecord, runExperiment } from '../../src/experiment/runner.js';
-import { RunStore } from '../../src/experiment/store.js';
+import { RunStore } from '../../src/store/index.js';
 import { loadExperimentData } from '../../src/experiment/data.js';
 import { buildModel } from '../../src/experiment/model.js';
 import { ParallelReplicas } from '../../src/dynamics/index.js';
@@ -38,7 +38,7 @@ describe('a run directory', () => {
     assert.match((written.run as unknown as { epochNumbering: { ibsgd: string } }).epochNumbering.ibsgd, /our epoch e \+ 1/);
     const records = RunStore.open(dir).readMetrics<EpochRecord & { schemaVersion: number }>();
     assert.deepEqual(records.map((r) => r.epoch), [0, 1, 2, 3, 4]);
-    assert.ok(records.every((r) => r.schemaVersion === 1));
+    assert.ok(records.every((r) => r.schemaVersion === 2));
     const last = records.at(-1)!;
     assert.equal(last.step, 4 * Math.ceil(3072 / 256));
     assert.deepEqual(last.layers.map((l) => l.name), ['dense_1', 'dense_2', 'dense_3']);

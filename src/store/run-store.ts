@@ -1,5 +1,6 @@
 /**
- * The run store: one directory per run, the only hand-off between computing and showing.
+ * The run store's writer: one directory per run, the only hand-off between computing and showing. What
+ * each file holds is defined in schemas.ts; every consumer reads runs through reader.ts.
  *
  *   config.json     the resolved config (seeds included) with the run's provenance
  *   status.json     { state: running | finished | failed, epoch, updatedAt, … }
@@ -20,19 +21,9 @@ import { writeAll, writeFileAtomic as writeAtomically } from '../data/bytes.js';
 import { npyArrayOf, writeNpy } from '../data/npy.js';
 import { readNpz, writeNpz } from '../data/npz.js';
 import { type Tensor, tensor } from '../tensor/index.js';
-
-export const METRICS_SCHEMA_VERSION = 1;
-export type RunState = 'running' | 'finished' | 'failed';
-
-export interface RunStatus {
-  state: RunState;
-  /** The last epoch whose checkpoint is written. */
-  epoch: number;
-  epochs: number;
-  updatedAt: string;
-  pid: number;
-  error?: string;
-}
+import {
+  type EpochRecord, METRICS_SCHEMA_VERSION, type RunConfigFile, type RunStatus, type RunSummaryRecord,
+} from './schemas.js';
 
 const ERRNO_HINTS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -119,7 +110,7 @@ export class RunStore {
     return path.join(this.dir, name);
   }
 
-  writeConfig(config: unknown): void {
+  writeConfig(config: RunConfigFile | Record<string, unknown>): void {
     writeFileAtomic(this.file('config.json'), `${JSON.stringify(config, null, 2)}\n`);
   }
 
@@ -135,7 +126,7 @@ export class RunStore {
     return existsSync(this.file('status.json')) ? readJson<RunStatus>(this.file('status.json')) : undefined;
   }
 
-  writeSummary(summary: unknown): void {
+  writeSummary(summary: RunSummaryRecord): void {
     writeFileAtomic(this.file('summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   }
 
@@ -143,7 +134,7 @@ export class RunStore {
    * Appends one record as a line and fsyncs it. A write that fails part-way (a full disk) is cut back off,
    * so the file never holds a partial line followed by later ones.
    */
-  appendMetrics(record: Record<string, unknown>): void {
+  appendMetrics(record: EpochRecord | Record<string, unknown>): void {
     const file = this.file('metrics.jsonl');
     const bytes = Buffer.from(`${JSON.stringify({ schemaVersion: METRICS_SCHEMA_VERSION, ...record })}\n`);
     try {

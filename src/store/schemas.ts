@@ -1,0 +1,213 @@
+/**
+ * The run directory's format: one zod schema per file and per metrics.jsonl line. The runner writes
+ * values of these types; the report, the dashboard, sweeps and re-estimation read them back through
+ * `readRun` (reader.ts), which validates every file and line. docs/run-store.md describes the files and
+ * docs/run-store.schema.json is the JSON Schema generated from these definitions (json-schema.ts).
+ *
+ * Versions: config.json has `schemaVersion` 1; every metrics line has `schemaVersion` 2 (1 was written
+ * before the loss dynamics measured the logged epoch itself: its lossDynamics are not read, see reader.ts).
+ *
+ * Numbers that may be non-finite (an SNR of a gradient with zero spread is ∞, a statistic of too few
+ * points NaN) are written by JSON.stringify as null; `metric` reads null back as NaN, and the reader says
+ * where such values are.
+ */
+import { z } from 'zod';
+import { experimentConfigSchema } from '../experiment/config.js';
+
+export const CONFIG_SCHEMA_VERSION = 1;
+export const METRICS_SCHEMA_VERSION = 2;
+/** The metrics schema versions this reader understands. */
+export const READABLE_METRICS_VERSIONS = [1, 2] as const;
+
+/** A number that JSON may hold as null (NaN, ±∞ when written): read as NaN. */
+export const metric = z.number().nullable().transform((value) => value ?? Number.NaN);
+
+const bounded = z.object({ lower: metric, upper: metric }).strict();
+
+export const estimateRecordSchema = z.object({
+  estimator: z.string(),
+  method: z.enum(['concat', 'mean']),
+  ixt: bounded,
+  iyt: bounded,
+  ht: bounded,
+  /** Everything that produced the numbers: estimator, its options, samples, dims (and channels). */
+  parameters: z.record(z.union([z.number(), z.string(), z.boolean()])),
+  /** Under the mean method: I(X;T) and I(Y;T) upper bounds per channel. */
+  perChannel: z.array(z.object({ ixt: metric, iyt: metric }).strict()).optional(),
+}).strict();
+
+export const gradientSummarySchema = z.object({ mean: metric, std: metric, snr: metric, count: z.number().int() }).strict();
+
+export const histogramSchema = z.object({ min: metric, max: metric, counts: z.array(z.number()) }).strict();
+
+export const kdeDerivativeSchema = z.object({
+  rate: metric,
+  sign: z.union([z.literal(-1), z.literal(0), z.literal(1)]),
+  fBefore: metric,
+  fNow: metric,
+  kernelWeighted: metric,
+  compressingTerms: z.number(),
+  totalTerms: z.number(),
+  samples: z.number().int(),
+  noiseVariance: z.number(),
+}).strict();
+
+export const layerRecordSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  activation: z.string().nullable(),
+  /** One sample's output shape. */
+  shape: z.array(z.number().int()),
+  estimates: z.array(estimateRecordSchema),
+  gradient: z.record(gradientSummarySchema).nullable(),
+  weightNorm: z.record(metric),
+  histogram: histogramSchema,
+  kdeDerivative: kdeDerivativeSchema.nullable(),
+}).strict();
+
+export const layerStepTermSchema = z.object({ layer: z.string(), term: metric, recursion: metric, measured: metric }).strict();
+
+export const stepCheckSchema = z.object({
+  step: z.number().int(),
+  measured: metric,
+  firstOrder: metric,
+  secondOrder: metric,
+  remainder: metric,
+  layers: z.array(layerStepTermSchema),
+}).strict();
+
+export const lossDynamicsSchema = z.object({
+  steps: z.number().int(),
+  lossBefore: metric,
+  lossAfter: metric,
+  measuredPerStep: metric,
+  predictedFromMean: metric.nullable(),
+  predictedSgd: metric.nullable(),
+  checks: z.array(stepCheckSchema),
+}).strict();
+
+export const TIMING_PHASES = ['training', 'gradientStats', 'losses', 'probing', 'mi', 'dynamics', 'writing'] as const;
+
+const evaluation = z.object({ loss: metric, accuracy: metric }).strict();
+
+/** One logged epoch: a line of metrics.jsonl (without its schemaVersion). */
+export const epochRecordSchema = z.object({
+  epoch: z.number().int().min(0),
+  /** Optimizer steps taken so far. */
+  step: z.number().int().min(0),
+  elapsedSeconds: z.number(),
+  train: evaluation,
+  test: evaluation,
+  layers: z.array(layerRecordSchema),
+  lossDynamics: lossDynamicsSchema.nullable(),
+  snrMode: z.preprocess((value) => (value === 'parallel' ? 'replicas' : value), z.enum(['minibatch', 'replicas'])),
+  /** Seconds per phase of this epoch. */
+  timings: z.object(Object.fromEntries(TIMING_PHASES.map((phase) => [phase, z.number()])) as Record<(typeof TIMING_PHASES)[number], z.ZodNumber>).strict(),
+}).strict();
+
+/** A metrics line as written: the record and its schemaVersion. */
+export const metricsLineSchema = epochRecordSchema.extend({ schemaVersion: z.literal(METRICS_SCHEMA_VERSION) });
+
+export const runInfoSchema = z.object({
+  createdAt: z.string(),
+  engine: z.object({ libtorch: z.string(), blas: z.string().nullable().optional(), threads: z.number().int(), cpus: z.number().int() }).strict(),
+  trainSamples: z.number().int(),
+  testSamples: z.number().int(),
+  numClasses: z.number().int(),
+  batchesPerEpoch: z.number().int(),
+  logEpochs: z.array(z.number().int()),
+  /** What the epoch numbers mean (epoch 0 is the untrained network), beside ibsgd's numbering. */
+  epochNumbering: z.object({ epoch0: z.string(), epochE: z.string(), ibsgd: z.string() }).strict().optional(),
+  probe: z.object({
+    samples: z.number().int(),
+    set: z.enum(['test', 'train', 'all']),
+    /** H(X) = log₂ samples: the ceiling of I(X;T), bits. */
+    hX: z.number(),
+    /** H(Y) of the probe's labels: the ceiling of I(Y;T), bits. */
+    hY: z.number(),
+  }).strict(),
+  layers: z.array(z.object({ name: z.string(), type: z.string(), shape: z.array(z.number().int()) }).strict()),
+}).strict();
+
+/** config.json: the resolved config (everything to reproduce the run) and the run's description. */
+export const runConfigFileSchema = z.object({
+  schemaVersion: z.literal(CONFIG_SCHEMA_VERSION),
+  config: experimentConfigSchema,
+  run: runInfoSchema,
+}).strict();
+
+export const RUN_STATES = ['running', 'finished', 'failed'] as const;
+
+/** status.json. */
+export const runStatusSchema = z.object({
+  state: z.enum(RUN_STATES),
+  /** The last epoch whose checkpoint is written (−1 before the first). */
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  updatedAt: z.string(),
+  pid: z.number().int(),
+  error: z.string().optional(),
+}).strict();
+
+const testOutcome = {
+  tested: z.boolean(),
+  detected: z.boolean(),
+  pValue: z.number().nullable(),
+  /** The test in words, with its settings. */
+  test: z.string(),
+  /** Why not tested or not detected, or what was found. */
+  reason: z.string(),
+};
+const eventTest = { ...testOutcome, epoch: z.number().nullable(), candidateEpoch: z.number().nullable(), points: z.number().int() };
+const nullableNumber = z.number().nullable();
+
+export const kinkTestSchema = z.object({ ...eventTest, statistic: nullableNumber, slopeBefore: nullableNumber, slopeAfter: nullableNumber }).strict();
+export const compressionTestSchema = z.object({
+  ...eventTest,
+  peakBits: nullableNumber,
+  finalBits: nullableNumber,
+  dropBits: nullableNumber,
+  lowerDropBits: nullableNumber,
+  marginBits: nullableNumber,
+  noiseBits: nullableNumber,
+  boundGapAtPeakBits: nullableNumber,
+}).strict();
+export const coincidenceTestSchema = z.object({
+  ...testOutcome,
+  positions: z.tuple([z.number(), z.number(), z.number()]).nullable(),
+  spread: nullableNumber,
+  loggedEpochs: z.number().int(),
+}).strict();
+
+/** summary.json: the hypothesis tests (src/dynamics/hypothesis.ts) with their settings, and loss-change correlations. */
+export const runSummarySchema = z.object({
+  settings: z.object({
+    alpha: z.number(),
+    permutations: z.number().int(),
+    seed: z.number().int(),
+    z: z.number(),
+    floorBits: z.number(),
+    tailPoints: z.number().int(),
+    minPoints: z.number().int(),
+    minSegmentPoints: z.number().int(),
+  }).strict(),
+  lossKink: kinkTestSchema,
+  layers: z.array(z.object({ layer: z.string(), snrDrop: kinkTestSchema, compression: compressionTestSchema, coincidence: coincidenceTestSchema }).strict()),
+  /** Over logged epochs: correlation of the measured loss change per step with −‖μ‖² and with the mean SNR (absent when undefined). */
+  lossChangeCorrelation: z.object({ withMeanGradient: z.number().optional(), withSnr: z.number().optional() }).strict(),
+}).strict();
+
+export type EstimateRecord = z.output<typeof estimateRecordSchema>;
+export type GradientRecord = z.output<typeof gradientSummarySchema>;
+export type HistogramRecord = z.output<typeof histogramSchema>;
+export type KdeDerivativeRecord = z.output<typeof kdeDerivativeSchema>;
+export type LayerRecord = z.output<typeof layerRecordSchema>;
+export type StepCheckRecord = z.output<typeof stepCheckSchema>;
+export type LossDynamicsRecord = z.output<typeof lossDynamicsSchema>;
+export type Timings = z.output<typeof epochRecordSchema>['timings'];
+export type EpochRecord = z.output<typeof epochRecordSchema>;
+export type RunInfo = z.output<typeof runInfoSchema>;
+export type RunConfigFile = z.output<typeof runConfigFileSchema>;
+export type RunState = (typeof RUN_STATES)[number];
+export type RunStatus = z.output<typeof runStatusSchema>;
+export type RunSummaryRecord = z.output<typeof runSummarySchema>;
