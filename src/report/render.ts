@@ -1,0 +1,79 @@
+/**
+ * Rendering a figure's Vega-Lite spec: compiled by vega-lite, run headless by vega (no browser, no
+ * canvas: `renderer: 'none'`) to an SVG string, and rasterised by resvg to PNG with the system's DejaVu
+ * fonts. One path for every figure; the browser uses the same specs through vega-embed.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** The Vega spec that a Vega-Lite spec compiles to. */
+export function compileSpec(spec: TopLevelSpec): vega.Spec {
+  return compile(spec).spec;
+}
+
+/** A headless view of the spec, run once (its scenegraph holds every mark at its position). */
+export async function headlessView(spec: TopLevelSpec): Promise<vega.View> {
+  const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: 'none' });
+  await view.runAsync();
+  return view;
+}
+
+/** The figure as an SVG document. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = await headlessView(spec);
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The figure as PNG bytes, at `scale` pixels per SVG unit (2: sharp on high-density screens). */
+export async function renderPng(spec: TopLevelSpec, scale = 2): Promise<Buffer> {
+  const svg = await renderSvg(spec);
+  const image = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom', value: scale }, background: 'white' });
+  return image.render().asPng();
+}
+
+/** A mark of the scenegraph, as tests read it: its mark name, role and the items' positions and data. */
+export interface SceneMark {
+  name: string | undefined;
+  role: string;
+  marktype: string;
+  items: { x?: number; y?: number; x2?: number; y2?: number; width?: number; height?: number; fill?: string; stroke?: string; text?: string; datum?: Record<string, unknown> }[];
+}
+
+/** Every mark of a headless view's scenegraph, flattened (groups descended). */
+export function sceneMarks(view: vega.View): SceneMark[] {
+  const marks: SceneMark[] = [];
+  const visit = (node: { marktype?: string; name?: string; role?: string; items?: unknown[] }, offset: { x: number; y: number }): void => {
+    if (!node.marktype) return;
+    const items = (node.items ?? []) as Record<string, unknown>[];
+    marks.push({
+      name: node.name,
+      role: node.role ?? '',
+      marktype: node.marktype,
+      items: items.map((item) => ({
+        ...(typeof item['x'] === 'number' ? { x: (item['x'] as number) + offset.x } : {}),
+        ...(typeof item['y'] === 'number' ? { y: (item['y'] as number) + offset.y } : {}),
+        ...(typeof item['x2'] === 'number' ? { x2: (item['x2'] as number) + offset.x } : {}),
+        ...(typeof item['y2'] === 'number' ? { y2: (item['y2'] as number) + offset.y } : {}),
+        ...(typeof item['width'] === 'number' ? { width: item['width'] as number } : {}),
+        ...(typeof item['height'] === 'number' ? { height: item['height'] as number } : {}),
+        ...(typeof item['fill'] === 'string' ? { fill: item['fill'] as string } : {}),
+        ...(typeof item['stroke'] === 'string' ? { stroke: item['stroke'] as string } : {}),
+        ...(item['text'] !== undefined ? { text: String(item['text']) } : {}),
+        ...(item['datum'] && typeof item['datum'] === 'object' ? { datum: item['datum'] as Record<string, unknown> } : {}),
+      })),
+    });
+    if (node.marktype === 'group') {
+      for (const item of items) {
+        const origin = { x: offset.x + ((item['x'] as number | undefined) ?? 0), y: offset.y + ((item['y'] as number | undefined) ?? 0) };
+        for (const child of (item['items'] as unknown[] | undefined) ?? []) visit(child as Parameters<typeof visit>[0], origin);
+      }
+    }
+  };
+  visit((view.scenegraph() as unknown as { root: Parameters<typeof visit>[0] }).root, { x: 0, y: 0 });
+  return marks;
+}
