@@ -5,6 +5,8 @@ import { registerMi } from './mi.js';
 import { registerCalibrate } from './calibrate.js';
 import { registerConvergence } from './convergence.js';
 import { registerRun } from './run.js';
+import { registerReport } from './report.js';
+import { registerExport } from './export.js';
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -17,6 +19,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerMi(program);
   registerCalibrate(program);
   registerConvergence(program);
+  registerReport(program);
+  registerExport(program);
   try {
     await program.parseAsync([...argv]);
     return 0;

@@ -8,6 +8,7 @@ import { type EpochRecord, type RunReporter, runExperiment } from '../experiment
 import { setNumThreads } from '../tensor/index.js';
 import { progress, type Progress } from './progress.js';
 import { positiveInteger } from './probe-files.js';
+import { reportWithProgress } from './report.js';
 
 interface RunCliOptions {
   epochs?: number;
@@ -23,6 +24,7 @@ interface RunCliOptions {
   threads?: number;
   quiet?: boolean;
   json?: boolean;
+  report: boolean;
 }
 
 function nonNegativeInteger(flag: string): (value: string) => number {
@@ -118,6 +120,7 @@ export function registerRun(program: Command): void {
     .option('--threads <n>', 'libtorch threads (default: every core)', positiveInteger('--threads'))
     .option('--quiet', 'no progress bars')
     .option('--json', 'one JSON record per logged epoch on stdout')
+    .option('--no-report', 'do not write report.html and the figure files when the run finishes')
     .addHelpText('after', '\nExamples:\n  infoplane run fig5-mlp --epochs 3\n  infoplane run ibnet-relu --epochs 2000 --snr replicas --replicas 32\n  infoplane run my-config.json --set model.activation=relu --out runs/relu\n  infoplane run --resume runs/fig5-mlp-20261124-203000')
     .action(async (source: string | undefined, options: RunCliOptions) => {
       if (options.threads !== undefined) setNumThreads(options.threads);
@@ -135,6 +138,8 @@ export function registerRun(program: Command): void {
         ...(options.resume && options.epochs !== undefined ? { epochs: options.epochs } : {}),
         reporter: reporter(options),
       });
+      // The report is drawn from the run directory alone, as `infoplane report` draws it.
+      const report = options.report ? await reportWithProgress(outcome.dir, { figures: true, quiet: (options.quiet ?? false) || (options.json ?? false) }) : undefined;
       if (options.json) return;
       process.stderr.write('\n');
       const { summary } = outcome;
@@ -166,5 +171,6 @@ export function registerRun(program: Command): void {
         + 'coincidence = exact P(spread ≤ observed) for independent uniform positions; details in summary.json)\n',
       );
       process.stdout.write(`\nrun written to ${outcome.dir}\n`);
+      if (report) process.stdout.write(`report: ${report.html}\n`);
     });
 }

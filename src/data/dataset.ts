@@ -89,7 +89,8 @@ export function stratifiedIndices(labels: Tensor, numClasses: number, count: num
   const exact = members.map((rows) => (rows.length * count) / n);
   const quota = exact.map(Math.floor);
   const byRemainder = exact.map((value, c) => [value - quota[c]!, c] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let k = 0; k < count - quota.reduce((a, b) => a + b, 0); k++) quota[byRemainder[k]![1]]!++;
+  const remaining = count - quota.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < remaining; k++) quota[byRemainder[k]![1]]!++;
   const chosen = members.flatMap((rows, c) => {
     if (quota[c] === 0) return [];
     const order = tidy(() => randperm(rows.length, { generator }).toNumbers());

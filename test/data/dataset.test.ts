@@ -72,6 +72,12 @@ describe('datasets', () => {
     assert.notDeepEqual(stratifiedIndices(labels, 3, 33, new Generator(6)).toNumbers(), picked);
     assert.notDeepEqual(picked, [...Array(33).keys()], 'not the first samples');
     assert.throws(() => stratifiedIndices(labels, 3, 101, new Generator(5)), /count/);
+    // Ten classes of 7, 8, …, 16 (115 samples), 40 drawn: shares 40·n/115 = 2.43, 2.78, 3.13, 3.48, 3.83, 4.17,
+    // 4.52, 4.87, 5.22, 5.57 floor to 35 in all; the 5 left go to the largest remainders: classes 7, 4, 1, 9, 6.
+    const ten = tensor(Array.from({ length: 10 }, (_, c) => Array(7 + c).fill(c)).flat(), undefined, { dtype: 'int64' });
+    const drawn = stratifiedIndices(ten, 10, 40, new Generator(1)).toNumbers();
+    assert.equal(drawn.length, 40);
+    assert.deepEqual(Array.from({ length: 10 }, (_, c) => drawn.filter((i) => ten.toNumbers()[i] === c).length), [2, 3, 3, 3, 4, 4, 5, 5, 5, 6]);
   });
 
   it('checkDataset refuses mismatched or out-of-range labels', () => {

@@ -1,0 +1,66 @@
+/**
+ * Runs as one tidy long table — the shape pandas, R and duckdb plot from: one row per run, logged epoch,
+ * layer, estimator, method, quantity (ixt, iyt, ht) and bound (lower, upper; `value` for estimators that
+ * are not bounds), with the epoch's losses and accuracies and the layer's weight-gradient statistics as
+ * columns beside it. CSV (RFC 4180 quoting, written here: ten lines do not need a dependency) or JSON Lines.
+ */
+import type { RunData } from '../store/index.js';
+import { estimateLabel } from './sections.js';
+
+export const EXPORT_COLUMNS = [
+  'run', 'epoch', 'layer', 'estimator', 'method', 'quantity', 'bound', 'value',
+  'train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'grad_mean', 'grad_std', 'snr', 'weight_norm',
+] as const;
+export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
+
+const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+
+/** Every row of the runs' table, in run, epoch, layer, estimate order. */
+export function* exportRows(runs: readonly RunData[]): Generator<ExportRow> {
+  for (const run of runs) {
+    for (const record of run.records) {
+      for (const layer of record.layers) {
+        const kernel = layer.gradient?.['kernel'];
+        const shared = {
+          run: run.name,
+          epoch: record.epoch,
+          layer: layer.name,
+          train_loss: finite(record.train.loss),
+          train_accuracy: finite(record.train.accuracy),
+          test_loss: finite(record.test.loss),
+          test_accuracy: finite(record.test.accuracy),
+          grad_mean: finite(kernel?.mean),
+          grad_std: finite(kernel?.std),
+          snr: finite(kernel?.snr),
+          weight_norm: finite(layer.weightNorm['kernel']),
+        };
+        for (const estimate of layer.estimates) {
+          for (const quantity of ['ixt', 'iyt', 'ht'] as const) {
+            const { lower, upper } = estimate[quantity];
+            const bounds: [string, number][] = lower === upper ? [['value', upper]] : [['lower', lower], ['upper', upper]];
+            for (const [bound, value] of bounds) {
+              yield { ...shared, estimator: estimateLabel({ ...estimate, method: 'concat' }), method: estimate.method, quantity, bound, value: finite(value) };
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The table as CSV lines (header first), each ending in a newline. */
+export function* csvLines(rows: Iterable<ExportRow>): Generator<string> {
+  yield `${EXPORT_COLUMNS.join(',')}\n`;
+  for (const row of rows) yield `${EXPORT_COLUMNS.map((column) => csvField(row[column])).join(',')}\n`;
+}
+
+/** The table as JSON Lines, one object per row. */
+export function* jsonLines(rows: Iterable<ExportRow>): Generator<string> {
+  for (const row of rows) yield `${JSON.stringify(row)}\n`;
+}

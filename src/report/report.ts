@@ -1,0 +1,96 @@
+/**
+ * `writeReport`: a run's report.html (self-contained) and every figure as SVG and PNG, from the run
+ * directory alone; `writeComparison` the same for several runs overlaid. Both read through the run-store
+ * reader, so a running or damaged run gives a report of what is valid, with its notices on top.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type RunData, readRun } from '../store/index.js';
+import { writeFileAtomic } from '../store/index.js';
+import type { Figure } from './figure.js';
+import { compareFigures, runFigures } from './figures/index.js';
+import { escapeHtml, reportHtml } from './html.js';
+import { renderPng, renderSvg } from './render.js';
+import { configHtml, descriptionHtml, finalEstimatesHtml, hypothesisHtml, noticesHtml } from './sections.js';
+
+export interface ReportOutcome {
+  /** The report page. */
+  html: string;
+  /** Every figure file written (SVG and PNG). */
+  files: string[];
+  figures: Figure[];
+  notices: RunData['notices'];
+}
+
+export interface ReportOptions {
+  /** Where to write (default: the run directory itself). */
+  out?: string;
+  /** Also write each figure as SVG and PNG under `figures/` (default true). */
+  figureFiles?: boolean;
+  /** Called as each figure file is written (progress). */
+  onFigure?: (figure: Figure, index: number, count: number) => void;
+}
+
+async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigure: ReportOptions['onFigure']): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const [index, figure] of figures.entries()) {
+    const svg = path.join(dir, `${figure.id}.svg`);
+    const png = path.join(dir, `${figure.id}.png`);
+    writeFileAtomic(svg, await renderSvg(figure.spec));
+    writeFileAtomic(png, await renderPng(figure.spec));
+    files.push(svg, png);
+    onFigure?.(figure, index, figures.length);
+  }
+  return files;
+}
+
+/**
+ * Writes `report.html` and `figures/*.svg|png` for the run in `runDir`.
+ *
+ * @example const { html } = await writeReport('runs/fig5-mlp');
+ */
+export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<ReportOutcome> {
+  const run = readRun(runDir);
+  const out = options.out ?? runDir;
+  mkdirSync(out, { recursive: true });
+  const figures = runFigures(run);
+  const withFiles = options.figureFiles ?? true;
+  const files = withFiles ? await writeFigureFiles(figures, path.join(out, 'figures'), options.onFigure) : [];
+  const html = path.join(out, 'report.html');
+  writeFileAtomic(html, reportHtml({
+    title: `${run.name} — infoplane report`,
+    sections: [descriptionHtml(run), noticesHtml(run.notices), finalEstimatesHtml(run.records.at(-1)), hypothesisHtml(run), configHtml(run)],
+    figures,
+    ...(withFiles ? { figureFiles: 'figures/' } : {}),
+  }));
+  return { html, files, figures, notices: run.notices };
+}
+
+/**
+ * Writes one report overlaying several runs into `out`: their figures compared, and each run's
+ * description, notices and final estimates.
+ *
+ * @example await writeComparison(['runs/tanh', 'runs/relu'], { out: 'runs/tanh-vs-relu' });
+ */
+export async function writeComparison(runDirs: readonly string[], options: ReportOptions & { out: string }): Promise<ReportOutcome> {
+  if (runDirs.length < 2) throw new Error(`compare needs at least two runs, got ${runDirs.length}`);
+  const runs = runDirs.map((dir) => readRun(dir));
+  mkdirSync(options.out, { recursive: true });
+  const figures = compareFigures(runs);
+  const withFiles = options.figureFiles ?? true;
+  const files = withFiles ? await writeFigureFiles(figures, path.join(options.out, 'figures'), options.onFigure) : [];
+  const html = path.join(options.out, 'report.html');
+  const notices = runs.flatMap((run) => run.notices.map((notice) => ({ ...notice, file: `${run.name}/${notice.file}` })));
+  writeFileAtomic(html, reportHtml({
+    title: `${runs.map((run) => run.name).join(' vs ')} — infoplane comparison`,
+    sections: [
+      `<h1>${escapeHtml(runs.map((run) => run.name).join(' · '))}</h1>`,
+      noticesHtml(notices),
+      ...runs.map((run) => `${descriptionHtml(run).replace('<h1>', '<h2>').replace('</h1>', '</h2>')}${finalEstimatesHtml(run.records.at(-1))}`),
+    ],
+    figures,
+    ...(withFiles ? { figureFiles: 'figures/' } : {}),
+  }));
+  return { html, files, figures, notices };
+}
