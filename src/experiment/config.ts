@@ -82,6 +82,12 @@ export const experimentConfigSchema = z.object({
     set: z.enum(['test', 'train', 'all']).default('test'),
     /** Probe samples (a seeded class-stratified random subset of the set), or 'all'. */
     size: z.union([z.number().int().min(2), z.literal('all')]).default('all'),
+    /**
+     * Probe examples whose every layer's activations are stored at each logged epoch (the activation
+     * images of the paper's Figure 10): the first probe sample of each class in class order, then the next
+     * ones; 0 for none.
+     */
+    examples: z.number().int().min(0).default(4),
   }).strict().default({}),
   /** Each estimator's options as src/info/estimator-spec.ts defines them, defaults filled in. */
   estimators: z.array(estimatorSpecSchema).min(1).default([{ name: 'kde', noiseVariance: 0.1 }]),

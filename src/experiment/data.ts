@@ -16,6 +16,17 @@ export interface ProbeSet {
   inputIds: Tensor;
   /** True when the probe is the whole test set, so test metrics come from the probe's forward pass. */
   isWholeTestSet: boolean;
+  /** Probe indices of the examples whose activations every logged epoch stores (config probe.examples). */
+  exampleIndices: number[];
+}
+
+/** The first sample of each class in class order, then the next unused samples, up to `count`. */
+export function exampleIndices(labels: readonly number[], count: number): number[] {
+  const firsts = new Map<number, number>();
+  labels.forEach((label, i) => { if (!firsts.has(label)) firsts.set(label, i); });
+  const chosen = [...firsts].sort((a, b) => a[0] - b[0]).map(([, i]) => i).slice(0, count);
+  for (let i = 0; chosen.length < Math.min(count, labels.length); i++) if (!chosen.includes(i)) chosen.push(i);
+  return chosen.sort((a, b) => a - b);
 }
 
 export interface ExperimentData {
@@ -115,6 +126,7 @@ export function loadExperimentData(config: ExperimentConfig): ExperimentData {
       labels: probeData.labels,
       inputIds: keep(arange(count)),
       isWholeTestSet: config.probe.set === 'test' && count === size(test),
+      exampleIndices: exampleIndices(probeData.labels.toNumbers(), config.probe.examples),
     },
   };
 }

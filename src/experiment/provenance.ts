@@ -33,6 +33,7 @@ export function describeRun(options: {
   const { config, data, model } = options;
   const info = engineInfo();
   const probeSamples = data.probe.inputs.size(0);
+  const labels = data.probe.labels.toNumbers();
   return {
     schemaVersion: CONFIG_SCHEMA_VERSION,
     config,
@@ -52,6 +53,11 @@ export function describeRun(options: {
         hY: labelEntropyBits(data.probe.labels, data.numClasses),
       },
       layers: model.layers.map((layer, i) => ({ name: layer.name, type: layer.type, shape: [...model.layerShapes[i]!] })),
+      examples: {
+        probeIndices: [...data.probe.exampleIndices],
+        labels: data.probe.exampleIndices.map((i) => labels[i]!),
+        inputShape: data.sampleShape,
+      },
     },
   };
 }

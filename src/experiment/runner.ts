@@ -15,7 +15,7 @@ import { DEFAULT_NOISE_VARIANCE } from '../info/index.js';
 import type { Sequential } from '../nn/index.js';
 import { type Optimizer, createOptimizer } from '../optim/index.js';
 import {
-  Generator, type Tensor, deriveSeed, keep, noGrad, tidy,
+  Generator, type Tensor, deriveSeed, keep, noGrad, tensor, tidy,
 } from '../tensor/index.js';
 import { type Carry, type CheckpointParts, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { ExperimentConfig } from './config.js';
@@ -213,6 +213,7 @@ class Run {
         layers.push(timed(timings, 'dynamics', () => layerRecord(layer, model.layerShapes[index]!, estimates, activations, { gradients, histogramBins: config.dynamics.histogramBins, derivative })));
       });
       if (config.saveActivations !== 'none') timed(timings, 'writing', () => this.saveActivations(epoch, probe.activations));
+      if (data.probe.exampleIndices.length > 0) timed(timings, 'writing', () => this.saveExamples(epoch, probe.activations));
     } finally {
       for (const t of probe.activations) t.dispose();
     }
@@ -239,6 +240,17 @@ class Run {
       const rows = config.saveActivations === 'all' ? all : tidy(() => all.narrow(0, 0, Math.min(config.saveActivations as number, all.size(0))).contiguous());
       this.store.saveActivations(epoch, layer.name, rows);
       if (rows !== all) rows.dispose();
+    });
+  }
+
+  /** Every layer's activations of the fixed probe examples (the activation images), and once their inputs. */
+  saveExamples(epoch: number, activations: readonly Tensor[]): void {
+    const { data, model } = this;
+    tidy(() => {
+      const indices = tensor(data.probe.exampleIndices, undefined, { dtype: 'int64' });
+      const first = !this.carry.lastLogged;
+      const once = first ? { inputs: data.probe.inputs.indexSelect(0, indices), labels: data.probe.labels.indexSelect(0, indices), indices } : undefined;
+      model.layers.forEach((layer, index) => this.store.saveExamples(epoch, layer.name, activations[index]!.indexSelect(0, indices), index === 0 ? once : undefined));
     });
   }
 

@@ -8,6 +8,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { readNpy } from '../data/npy.js';
+import { epochDirectory } from './run-store.js';
 import {
   CONFIG_SCHEMA_VERSION, type EpochRecord, METRICS_SCHEMA_VERSION, READABLE_METRICS_VERSIONS, type RunConfigFile, type RunStatus,
   type RunSummaryRecord, epochRecordSchema, runConfigFileSchema, runStatusSchema, runSummarySchema,
@@ -23,6 +25,24 @@ export interface RunNotice {
   message: string;
 }
 
+/** One example's activations of one layer at one logged epoch: values in the layer's output shape. */
+export interface ExampleActivation {
+  epoch: number;
+  layer: string;
+  /** One example's shape (the layer's output shape). */
+  shape: number[];
+  /** Per example, its values (row-major). */
+  values: Float32Array[];
+}
+
+/** The stored probe examples (activation images): their inputs, labels and every layer at some epochs. */
+export interface RunExamples {
+  labels: number[];
+  inputShape: number[];
+  inputs: Float32Array[];
+  activations: ExampleActivation[];
+}
+
 /** A run as its directory holds it, validated. */
 export interface RunData {
   dir: string;
@@ -35,6 +55,8 @@ export interface RunData {
   records: EpochRecord[];
   /** Present once the run has finished. */
   summary: RunSummaryRecord | undefined;
+  /** The stored examples at the first and the last logged epoch, when the run stores examples. */
+  examples: RunExamples | undefined;
   notices: RunNotice[];
 }
 
@@ -156,6 +178,41 @@ export function readMetricsFile(file: string, notices: RunNotice[]): EpochRecord
   return records;
 }
 
+/** An NPY array split into its first dimension's rows, as float32. */
+function rowsOf(file: string): { rows: Float32Array[]; shape: number[] } {
+  const array = readNpy(file);
+  const [count, ...shape] = array.shape;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = Float32Array.from(array.data as ArrayLike<number>, Number);
+  return { rows: Array.from({ length: count ?? 0 }, (_, i) => values.subarray(i * size, (i + 1) * size)), shape };
+}
+
+/**
+ * The stored examples of the run (config `probe.examples`) at the given logged epochs: their inputs and
+ * every layer's activations; undefined when the run stores none. A missing or damaged file is a notice.
+ */
+export function readExamples(dir: string, config: RunConfigFile, epochs: readonly number[], notices: RunNotice[]): RunExamples | undefined {
+  const described = config.run.examples;
+  const root = path.join(dir, 'examples');
+  if (!described || described.probeIndices.length === 0 || !existsSync(root)) return undefined;
+  try {
+    const inputs = rowsOf(path.join(root, 'inputs.npy')).rows;
+    const activations: ExampleActivation[] = [];
+    for (const epoch of epochs) {
+      for (const layer of config.run.layers) {
+        const file = path.join(root, epochDirectory(epoch), `${layer.name}.npy`);
+        if (!existsSync(file)) continue;
+        const { rows, shape } = rowsOf(file);
+        activations.push({ epoch, layer: layer.name, shape, values: rows });
+      }
+    }
+    return { labels: described.labels, inputShape: described.inputShape, inputs, activations };
+  } catch (error) {
+    notices.push({ level: 'warning', file: 'examples', message: `the stored examples cannot be read (${(error as Error).message})` });
+    return undefined;
+  }
+}
+
 /**
  * Reads and validates a run directory: config, status, every valid metrics record, the summary.
  *
@@ -181,5 +238,7 @@ export function readRun(dir: string): RunData {
   if (records.length === 0 && existsSync(path.join(dir, 'metrics.jsonl'))) notices.push({ level: 'info', file: 'metrics.jsonl', message: 'no logged epoch yet' });
   const summary = optional('summary.json', () => readJsonFile(path.join(dir, 'summary.json'), runSummarySchema));
   if (status?.state === 'failed') notices.push({ level: 'warning', file: 'status.json', message: `the run failed: ${status.error ?? 'no reason recorded'}` });
-  return { dir, name: path.basename(path.resolve(dir)), config, status, records, summary, notices };
+  const logged = records.length === 0 ? [] : [...new Set([records[0]!.epoch, records.at(-1)!.epoch])];
+  const examples = readExamples(dir, config, logged, notices);
+  return { dir, name: path.basename(path.resolve(dir)), config, status, records, summary, examples, notices };
 }

@@ -73,6 +73,11 @@ export interface Checkpoint {
   meta: Record<string, unknown>;
 }
 
+/** The folder of a logged epoch's arrays: `epoch-000042`. */
+export function epochDirectory(epoch: number): string {
+  return `epoch-${String(epoch).padStart(6, '0')}`;
+}
+
 export class RunStore {
   readonly dir: string;
 
@@ -215,11 +220,30 @@ export class RunStore {
 
   /** Saves a logged epoch's activations of one layer (and, once, the probe's labels and input ids). */
   saveActivations(epoch: number, layer: string, activations: Tensor): void {
-    const dir = path.join(this.file('activations'), `epoch-${String(epoch).padStart(6, '0')}`);
+    const dir = path.join(this.file('activations'), epochDirectory(epoch));
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {
       fileError(dir, 'create', error);
+    }
+    writeNpy(path.join(dir, `${layer}.npy`), activations);
+  }
+
+  /**
+   * Saves the examples' activations of one layer at a logged epoch (`examples/epoch-NNNNNN/LAYER.npy`,
+   * [examples, …layer shape]) and, with `inputs`, once, the examples' inputs and labels.
+   */
+  saveExamples(epoch: number, layer: string, activations: Tensor, once?: { inputs: Tensor; labels: Tensor; indices: Tensor }): void {
+    const dir = path.join(this.file('examples'), epochDirectory(epoch));
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      fileError(dir, 'create', error);
+    }
+    if (once) {
+      writeNpy(path.join(this.file('examples'), 'inputs.npy'), once.inputs);
+      writeNpy(path.join(this.file('examples'), 'labels.npy'), once.labels);
+      writeNpy(path.join(this.file('examples'), 'indices.npy'), once.indices);
     }
     writeNpy(path.join(dir, `${layer}.npy`), activations);
   }

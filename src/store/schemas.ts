@@ -127,6 +127,8 @@ export const runInfoSchema = z.object({
     hY: z.number(),
   }).strict(),
   layers: z.array(z.object({ name: z.string(), type: z.string(), shape: z.array(z.number().int()) }).strict()),
+  /** The probe examples whose activations `examples/` holds at every logged epoch (activation images). */
+  examples: z.object({ probeIndices: z.array(z.number().int()), labels: z.array(z.number().int()), inputShape: z.array(z.number().int()) }).strict().optional(),
 }).strict();
 
 /** config.json: the resolved config (everything to reproduce the run) and the run's description. */
