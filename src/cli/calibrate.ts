@@ -1,6 +1,9 @@
 /** `infoplane calibrate`: choose the KDE noise variance σ² the way the paper did, and show the curve. */
 import { type Command, Option } from 'commander';
 import { CALIBRATION_CRITERIA, type CalibrationCriterion, calibrateNoiseVariance, logGrid } from '../info/index.js';
+import path from 'node:path';
+import { calibrationFigure } from '../report/figures/estimator-curves.js';
+import { writeFigure } from '../report/report.js';
 import { progress } from './progress.js';
 import { loadProbeFiles, positiveInteger, positiveNumber } from './probe-files.js';
 
@@ -14,6 +17,7 @@ interface CalibrateOptions {
   steps: number;
   json?: boolean;
   quiet?: boolean;
+  plot?: string;
 }
 
 export function registerCalibrate(program: Command): void {
@@ -27,10 +31,11 @@ export function registerCalibrate(program: Command): void {
     .option('--min <σ²>', 'smallest σ² on the grid', positiveNumber('--min'), 1e-3)
     .option('--max <σ²>', 'largest σ² on the grid', positiveNumber('--max'), 10)
     .option('--steps <count>', 'grid points (log-spaced)', positiveInteger('--steps'), 25)
+    .option('--plot <file>', 'also draw the curve into FILE.png or FILE.svg')
     .option('--json', 'print one JSON object')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', '\nExample:\n  infoplane calibrate --activations last-hidden.npy --labels y.npy --criterion midpoint')
-    .action((options: CalibrateOptions) => {
+    .action(async (options: CalibrateOptions) => {
       const data = loadProbeFiles(options);
       const grid = logGrid(options.min, options.max, options.steps);
       const bar = progress('calibrating σ²', grid.length, { quiet: options.quiet || options.json });
@@ -40,6 +45,7 @@ export function registerCalibrate(program: Command): void {
         onPoint: (point) => bar.tick(1, `σ² ${point.noiseVariance.toPrecision(3)}: I(Y;T) ${point.iyt.lower.toFixed(3)}…${point.iyt.upper.toFixed(3)}`),
       });
       bar.done();
+      if (options.plot) await writeFigure(calibrationFigure(result, path.basename(options.activations)), options.plot);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;

@@ -1,6 +1,9 @@
 /** `infoplane convergence`: estimates on growing random subsets, and the size from which they are stable. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ConvMethod, convergence, createEstimator } from '../info/index.js';
+import path from 'node:path';
+import { convergenceFigure } from '../report/figures/estimator-curves.js';
+import { writeFigure } from '../report/report.js';
 import { progress } from './progress.js';
 import {
   type ProbeFileOptions, addEstimatorOptions, addProbeFileOptions, estimatorSpecFromFlags, loadProbeFiles, positiveInteger, positiveNumber,
@@ -13,6 +16,7 @@ interface ConvergenceOptions extends ProbeFileOptions {
   seed: number;
   json?: boolean;
   quiet?: boolean;
+  plot?: string;
 }
 
 function sizeList(value: string): number[] {
@@ -32,10 +36,11 @@ export function registerConvergence(program: Command): void {
     .option('--sizes <list>', 'sample sizes, e.g. 50,100,200 (default: doubling from 50, then N)', sizeList)
     .option('--tolerance <bits>', 'how close to the full-sample estimate counts as stable', positiveNumber('--tolerance'), 0.1)
     .option('--seed <seed>', 'seed of the random subsets', (value) => positiveInteger('--seed')(String(Number(value) + 1)) - 1, 0)
+    .option('--plot <file>', 'also draw the curve into FILE.png or FILE.svg')
     .option('--json', 'print one JSON object')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', '\nExample:\n  infoplane convergence --activations conv1.npy --labels y.npy --method mean --tolerance 0.05')
-    .action((options: ConvergenceOptions) => {
+    .action(async (options: ConvergenceOptions) => {
       const estimator = createEstimator(estimatorSpecFromFlags(command));
       const data = loadProbeFiles(options);
       const n = data.activations.size(0);
@@ -48,6 +53,7 @@ export function registerConvergence(program: Command): void {
         onPoint: (point) => bar.tick(1, `N = ${point.samples}`),
       });
       bar.done();
+      if (options.plot) await writeFigure(convergenceFigure(result, path.basename(options.activations)), options.plot);
       if (options.json) {
         process.stdout.write(`${JSON.stringify(result)}\n`);
         return;

@@ -45,6 +45,14 @@ async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigur
   return files;
 }
 
+/** Writes one figure to `file`, as SVG or PNG by its extension. */
+export async function writeFigure(figure: Figure, file: string): Promise<void> {
+  const extension = path.extname(file).toLowerCase();
+  if (extension !== '.svg' && extension !== '.png') throw new Error(`${file}: a figure is written as .svg or .png, not "${extension || 'no extension'}"`);
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileAtomic(file, extension === '.svg' ? await renderSvg(figure.spec) : await renderPng(figure.spec));
+}
+
 /**
  * Writes `report.html` and `figures/*.svg|png` for the run in `runDir`.
  *
