@@ -7,14 +7,17 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
+/** Errors only: vega-lite's optimiser notes ("Maximum optimization runs reached") are not for a user. */
+const quiet = vega.logger(vega.Error);
+
 /** The Vega spec that a Vega-Lite spec compiles to. */
 export function compileSpec(spec: TopLevelSpec): vega.Spec {
-  return compile(spec).spec;
+  return compile(spec, { logger: quiet }).spec;
 }
 
 /** A headless view of the spec, run once (its scenegraph holds every mark at its position). */
 export async function headlessView(spec: TopLevelSpec): Promise<vega.View> {
-  const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: 'none', logLevel: vega.Error });
   await view.runAsync();
   return view;
 }
