@@ -7,6 +7,7 @@ import { registerConvergence } from './convergence.js';
 import { registerRun } from './run.js';
 import { registerReport } from './report.js';
 import { registerExport } from './export.js';
+import { registerServe } from './serve.js';
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerConvergence(program);
   registerReport(program);
   registerExport(program);
+  registerServe(program);
   try {
     await program.parseAsync([...argv]);
     return 0;
