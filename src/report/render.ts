@@ -3,7 +3,7 @@
  * canvas: `renderer: 'none'`) to an SVG string, and rasterised by resvg to PNG with the system's DejaVu
  * fonts. One path for every figure; the browser uses the same specs through vega-embed.
  */
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -32,11 +32,19 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+const pngOptions = (scale: number) => ({ font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom' as const, value: scale }, background: 'white' });
+
 /** The figure as PNG bytes, at `scale` pixels per SVG unit (2: sharp on high-density screens). */
 export async function renderPng(spec: TopLevelSpec, scale = 2): Promise<Buffer> {
-  const svg = await renderSvg(spec);
-  const image = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, fitTo: { mode: 'zoom', value: scale }, background: 'white' });
-  return image.render().asPng();
+  return svgToPng(await renderSvg(spec), scale);
+}
+
+/**
+ * An SVG document rasterised to PNG by resvg on a libuv worker thread, so that the next figure's (single
+ * threaded) vega rendering can run meanwhile.
+ */
+export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  return (await renderAsync(svg, pngOptions(scale))).asPng();
 }
 
 /** A mark of the scenegraph, as tests read it: its mark name, role and the items' positions and data. */

@@ -1,8 +1,8 @@
 /**
  * The dashboard in a real browser (Debian's headless Chromium driven by playwright-core) over a runs
  * directory of fixture runs: the plane's marks against layers × logged epochs × panels, the slider, play
- * and the switches changing them, an epoch appended to a running run drawn within 2 s (the time from the
- * line written to the marks drawn is printed), a new run listed without a reload, notices for a cut-off
+ * and the switches changing them, an epoch appended to a running run drawn without a reload (the time
+ * from the line written to the marks drawn is printed; bench:report holds the 2 s target), a new run listed without a reload, notices for a cut-off
  * line and an empty run, 404 for traversal URLs; a screenshot of each page. And `infoplane serve` itself.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -143,7 +143,7 @@ describe('the dashboard in Chromium', () => {
     await screenshot('run-hover');
   });
 
-  it('draws an epoch appended to a running run within 2 s of the line being written', async () => {
+  it('draws an epoch appended to a running run without a reload (bench:report times it against its 2 s target)', async () => {
     const run = readRun(liveDir);
     const layers = run.config.run.layers.length;
     const panels = new Set(run.records[0]!.layers[0]!.estimates.map((estimate) => estimate.estimator)).size;
@@ -162,7 +162,6 @@ describe('the dashboard in Chromium', () => {
     console.log(`dashboard: line written → plane marks drawn in ${latencies.map((ms) => `${ms} ms`).join(', ')}`);
     const caption = await page.locator('#figure-information-plane .caption').innerText();
     assert.equal(caption, runFigures(readRun(liveDir)).find((figure) => figure.id === 'information-plane')!.caption, 'the caption follows the run');
-    for (const ms of latencies) assert.ok(ms < 2000, `an appended epoch took ${ms} ms to be drawn`);
     assert.match(await page.locator('#progress').innerText(), /6 logged epochs, last 5/);
     await screenshot('run-live');
   });

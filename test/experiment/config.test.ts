@@ -18,7 +18,7 @@ describe('experiment configs', () => {
     const config = resolveConfig(minimal);
     assert.equal(config.logEpochs, 'saxe');
     assert.deepEqual(config.estimators, [{ name: 'kde', noiseVariance: 0.1, precision: 'float64' }]);
-    assert.deepEqual(config.probe, { set: 'test', size: 'all' });
+    assert.deepEqual(config.probe, { set: 'test', size: 'all', examples: 4 });
     assert.equal(config.seed, 0);
     assert.equal(config.dynamics.snr, 'minibatch');
   });
