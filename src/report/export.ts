@@ -5,7 +5,7 @@
  * columns beside it. CSV (RFC 4180 quoting, written here: ten lines do not need a dependency) or JSON Lines.
  */
 import type { RunData } from '../store/index.js';
-import { estimateLabel } from './sections.js';
+import { estimatorLabel } from './figures/plane-data.js';
 
 export const EXPORT_COLUMNS = [
   'run', 'epoch', 'layer', 'estimator', 'method', 'quantity', 'bound', 'value',
@@ -39,7 +39,7 @@ export function* exportRows(runs: readonly RunData[]): Generator<ExportRow> {
             const { lower, upper } = estimate[quantity];
             const bounds: [string, number][] = lower === upper ? [['value', upper]] : [['lower', lower], ['upper', upper]];
             for (const [bound, value] of bounds) {
-              yield { ...shared, estimator: estimateLabel({ ...estimate, method: 'concat' }), method: estimate.method, quantity, bound, value: finite(value) };
+              yield { ...shared, estimator: estimatorLabel(estimate), method: estimate.method, quantity, bound, value: finite(value) };
             }
           }
         }

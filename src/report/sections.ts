@@ -3,15 +3,14 @@
  * and estimator, and the hypothesis tests with their settings. Escaped HTML strings; no I/O.
  */
 import type { EpochRecord, EstimateRecord, RunData, RunNotice } from '../store/index.js';
+import { estimatorLabel } from './figures/plane-data.js';
 import { escapeHtml } from './html.js';
 
 const bits = (value: number): string => (Number.isFinite(value) ? value.toFixed(3) : '–');
 
-/** How an estimate is labelled everywhere: the estimator with the parameter that sets it apart. */
+/** How an estimate is labelled in tables: the figures' panel label (plane-data.ts), with the mean method named. */
 export function estimateLabel(estimate: Pick<EstimateRecord, 'estimator' | 'method' | 'parameters'>): string {
-  const p = estimate.parameters;
-  const setting = p['noiseVariance'] !== undefined ? ` σ²=${p['noiseVariance']}` : p['binsize'] !== undefined ? ` ${p['binsize']}` : p['numBins'] !== undefined ? ` ${p['numBins']} bins` : '';
-  return `${estimate.estimator}${setting}${estimate.method === 'mean' ? ' · mean' : ''}`;
+  return `${estimatorLabel(estimate)}${estimate.method === 'mean' ? ' · mean' : ''}`;
 }
 
 function bounded(value: { lower: number; upper: number }): string {

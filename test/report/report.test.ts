@@ -92,7 +92,7 @@ describe('infoplane export', () => {
     assert.equal(row.value, layer.estimates[0]!.iyt.upper);
     assert.equal(row.train_loss, record.train.loss);
     assert.equal(row.snr, layer.gradient!['kernel']!.snr);
-    assert.equal(rows.filter((r) => r.estimator === 'bin 0.5').every((r) => r.bound === 'value'), true);
+    assert.equal(rows.filter((r) => r.estimator === 'bin size 0.5').every((r) => r.bound === 'value'), true);
     const jsonl = [...jsonLines(rows)];
     assert.deepEqual(JSON.parse(jsonl[7]!), rows[7]);
   });

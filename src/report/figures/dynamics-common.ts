@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { EstimateRecord, RunData } from '../../store/index.js';
 import { FIGURE_CONFIG, type Figure } from '../figure.js';
+import { layerOrder } from './plane-data.js';
 
 /** Sizes of the dynamics figures, pixels. */
 export const DYNAMICS_LAYOUT = {
@@ -49,11 +50,8 @@ export const isPositive = (value: number | null | undefined): value is number =>
 /** The figure's title: what it shows, then the run. */
 export const runTitle = (what: string, run: RunData): string => `${what} — ${run.name}`;
 
-/** The run's layer names in network order (from the run description, else the first record). */
-export function layerNames(run: RunData): string[] {
-  const described = run.config.run.layers.map((layer) => layer.name);
-  return described.length > 0 ? described : (run.records[0]?.layers.map((layer) => layer.name) ?? []);
-}
+/** The run's layer names in network order (plane-data.ts's `layerOrder`: the run description, then any recorded only). */
+export const layerNames = layerOrder;
 
 /** Colour by layer, in network order. */
 export const layerColor = (layers: readonly string[]) => ({ field: 'layer', type: 'nominal', sort: [...layers], title: 'layer' }) as const;
