@@ -37,10 +37,11 @@ export interface ReportOptions {
  */
 async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigure: ReportOptions['onFigure']): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const files: string[] = [];
   const rasters: Promise<void>[] = [];
   let done = 0;
-  for (const figure of figures) {
+  // Largest first (the spec's size stands for its cost), so that the last raster to wait for is a small one.
+  const sizes = new Map(figures.map((figure) => [figure, JSON.stringify(figure.spec).length]));
+  for (const figure of [...figures].sort((a, b) => sizes.get(b)! - sizes.get(a)!)) {
     const svgFile = path.join(dir, `${figure.id}.svg`);
     const pngFile = path.join(dir, `${figure.id}.png`);
     const svg = await renderSvg(figure.spec);
@@ -49,10 +50,9 @@ async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigur
       writeFileAtomic(pngFile, png);
       onFigure?.(figure, done++, figures.length);
     }));
-    files.push(svgFile, pngFile);
   }
   await Promise.all(rasters);
-  return files;
+  return figures.flatMap((figure) => [path.join(dir, `${figure.id}.svg`), path.join(dir, `${figure.id}.png`)]);
 }
 
 /** Writes one figure to `file`, as SVG or PNG by its extension. */
