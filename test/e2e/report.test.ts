@@ -2,11 +2,17 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { runFigures } from '../../src/report/figures/index.js';
+import { readRun } from '../../src/store/index.js';
 import { CNN_CONFIG, MLP_CONFIG, fixtureRunDir } from '../report/fixtures.js';
+
+/** The little of the browser's globals that the function run in the page uses. */
+declare const document: { querySelectorAll(selector: string): { length: number } };
 
 const bin = fileURLToPath(new URL('../../../bin/infoplane.js', import.meta.url));
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-e2e-report-'));
@@ -19,7 +25,31 @@ describe('infoplane report, compare, export', () => {
     const result = run('report', await fixtureRunDir(MLP_CONFIG), '--out', out, '--quiet');
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, `report written to ${path.join(out, 'report.html')} (and ${2 * (readFileSync(path.join(out, 'report.html'), 'utf8').match(/<div class="figure"/g) ?? []).length} figure files)\n`);
-    assert.ok(existsSync(path.join(out, 'figures', 'information-plane.png')) || !readFileSync(path.join(out, 'report.html'), 'utf8').includes('id="information-plane"'));
+    for (const id of ['information-plane', 'mi-epochs', 'gradient-dynamics', 'hypothesis', 'loss-dynamics', 'kde-derivative', 'activation-histograms', 'activation-images']) {
+      assert.ok(existsSync(path.join(out, 'figures', `${id}.png`)) && existsSync(path.join(out, 'figures', `${id}.svg`)), id);
+    }
+  });
+
+  it('report.html opens offline in Chromium and draws every figure, requesting nothing beyond the file', async () => {
+    const runDir = await fixtureRunDir(CNN_CONFIG);
+    const out = path.join(root, 'offline');
+    assert.equal(run('report', runDir, '--out', out, '--quiet', '--no-figures').status, 0);
+    const figures = runFigures(readRun(runDir)).length;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 1800 } });
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.route('**', (route) => (route.request().url().startsWith('file:') ? route.continue() : (problems.push(`requested ${route.request().url()}`), route.abort())));
+      await page.goto(`file://${path.join(out, 'report.html')}`);
+      // Each figure is drawn by vega-embed into its own chart element as an SVG.
+      await page.waitForFunction((count) => document.querySelectorAll('.chart svg.marks').length === count, figures, { timeout: 20_000 });
+      mkdirSync(path.join(root, 'screenshots'), { recursive: true });
+      await page.screenshot({ path: path.join(root, 'screenshots', 'report.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a directory that is not a run is a clear error (exit 1)', () => {
