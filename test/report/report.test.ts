@@ -8,6 +8,7 @@ import path from 'node:path';
 import { EXPORT_COLUMNS, csvLines, exportRows, jsonLines } from '../../src/report/export.js';
 import { runFigures } from '../../src/report/figures/index.js';
 import { writeComparison, writeReport } from '../../src/report/report.js';
+import { withoutTooltips } from '../../src/report/render.js';
 import { readRun } from '../../src/store/index.js';
 import { CNN_CONFIG, MLP_CONFIG, fixtureRun, fixtureRunDir } from './fixtures.js';
 
@@ -109,5 +110,22 @@ print(len(rows), list(rows[0].keys()) == sys.argv[2].split(","), rows[0]["run"],
 `, file, EXPORT_COLUMNS.join(',')], { encoding: 'utf8' });
     const rows = [...exportRows([renamed])];
     assert.equal(read, `${rows.length} True a "quoted", run '' ${String(rows[5]!.value)}\n`);
+  });
+});
+
+describe('static rendering', () => {
+  it('drops tooltips from marks and encodings but leaves inline data alone', () => {
+    const spec = {
+      data: { values: [{ tooltip: 'a data field', x: 1 }] },
+      mark: { type: 'point', tooltip: true },
+      encoding: { x: { field: 'x' }, tooltip: [{ field: 'x' }] },
+      layer: [{ encoding: { tooltip: { field: 'x' } } }],
+    };
+    assert.deepEqual(withoutTooltips(spec), {
+      data: { values: [{ tooltip: 'a data field', x: 1 }] },
+      mark: { type: 'point' },
+      encoding: { x: { field: 'x' } },
+      layer: [{ encoding: {} }],
+    });
   });
 });
