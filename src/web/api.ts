@@ -25,7 +25,10 @@ export function registerApi(app: FastifyInstance, runs: RunsDirectory): void {
   app.get<{ Params: { name: string } }>('/api/runs/:name', async (request, reply) => {
     const read = runs.read(request.params.name);
     if (!read) return notFound(reply, JSON.stringify(request.params.name));
-    return read.run ?? { name: request.params.name, error: read.error };
+    // The run without its absolute directory: the page addresses it by name only.
+    if (!read.run) return { name: request.params.name, error: read.error };
+    const { dir: _dir, ...run } = read.run;
+    return run;
   });
 
   app.get<{ Params: { name: string } }>('/api/runs/:name/figures', async (request, reply) => {

@@ -5,6 +5,7 @@
  * elsewhere cannot reach it through DNS rebinding).
  */
 import { statSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -46,8 +47,9 @@ function buildDirectory(pkg: string): string {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
+/** localhost, ::1 or an IPv4 address in 127.0.0.0/8 — not any name that merely starts with "127." (DNS rebinding). */
 function isLoopback(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+  return LOOPBACK_HOSTS.has(host) || (isIPv4(host) && host.split('.')[0] === '127');
 }
 
 /** The hostname of a Host header, without its port. */

@@ -5,12 +5,25 @@
  * symlinks that lead out of the directory are simply not runs. Runs are read through the store's
  * validating reader and cached until one of their files changes.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { type RunData, type RunState, RunFormatError, readRun } from '../store/index.js';
 
 /** The files whose size and modification time say whether a run changed. */
 const RUN_FILES = ['config.json', 'status.json', 'metrics.jsonl', 'summary.json'] as const;
+
+/** True when `dir` (the stored examples: two levels of folders and NPY files) is or holds a symbolic link. */
+function linksIn(dir: string, depth = 2): boolean {
+  let stat;
+  try {
+    stat = lstatSync(dir);
+  } catch {
+    return false;
+  }
+  if (stat.isSymbolicLink()) return true;
+  if (!stat.isDirectory() || depth === 0) return false;
+  return readdirSync(dir).some((entry) => linksIn(path.join(dir, entry), depth - 1));
+}
 
 /** The last layer's estimate that the run list shows as the run's headline. */
 export interface HeadlineEstimate {
@@ -120,17 +133,23 @@ export class RunsDirectory {
     return signatures;
   }
 
-  /** Undefined when the directory holds no config.json (it is not a run). */
+  /**
+   * Undefined when the directory holds no config.json (it is not a run), or when one of its files is a
+   * symbolic link: that could lead out of the runs directory, so such a run is not served.
+   */
   private signatureOf(name: string): string | undefined {
     const parts: string[] = [];
     for (const file of RUN_FILES) {
+      let stat;
       try {
-        const stat = statSync(path.join(this.root, name, file));
-        parts.push(`${stat.size}:${stat.mtimeMs}`);
+        stat = lstatSync(path.join(this.root, name, file));
       } catch {
         if (file === 'config.json') return undefined;
         parts.push('-');
+        continue;
       }
+      if (stat.isSymbolicLink()) return undefined;
+      parts.push(`${stat.size}:${stat.mtimeMs}`);
     }
     return parts.join('|');
   }
@@ -151,6 +170,8 @@ export class RunsDirectory {
     if (cached?.signature === signature) return cached.read;
     let read: RunRead;
     try {
+      // The stored examples are read too: checked for links only when the run changed (not every poll).
+      if (linksIn(path.join(this.root, name, 'examples'))) throw new RunFormatError(`${name}/examples holds a symbolic link; the dashboard serves only files inside the runs directory`);
       read = { run: readRun(path.join(this.root, name)) };
     } catch (error) {
       if (!(error instanceof RunFormatError)) throw error;

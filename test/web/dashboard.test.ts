@@ -175,8 +175,27 @@ describe('nothing outside RUNS_DIR', () => {
     }
   });
 
+  it('does not serve a run whose files are symbolic links out of the runs directory', async () => {
+    const linked = await copyFixtureRun(runsDir, 'linked-config');
+    rmSync(path.join(linked, 'config.json'));
+    symlinkSync(path.join(outside, 'secret', 'config.json'), path.join(linked, 'config.json'));
+    const { json: runs } = await getJson<RunEntry[]>('/api/runs');
+    assert.ok(!runs.some((run) => run.name === 'linked-config'));
+    const { status, body } = await rawGet(dashboard.url, '/api/runs/linked-config');
+    assert.equal(status, 404);
+    assert.doesNotMatch(body, /schemaVersion/);
+    const examples = await copyFixtureRun(runsDir, 'linked-examples');
+    const inputs = path.join(examples, 'examples', 'inputs.npy');
+    rmSync(inputs);
+    symlinkSync(path.join(outside, 'secret', 'examples', 'inputs.npy'), inputs);
+    const read = await getJson<{ error?: string }>('/api/runs/linked-examples');
+    assert.match(read.json.error ?? '', /linked-examples\/examples holds a symbolic link/);
+  });
+
   it('refuses requests that name another host (DNS rebinding)', async () => {
-    assert.equal((await rawGet(dashboard.url, '/api/runs', { host: 'attacker.example' })).status, 403);
+    for (const host of ['attacker.example', '127.attacker.example', `127.0.0.1.nip.io:${new URL(dashboard.url).port}`]) {
+      assert.equal((await rawGet(dashboard.url, '/api/runs', { host })).status, 403, host);
+    }
     assert.equal((await rawGet(dashboard.url, '/api/runs', { host: `localhost:${new URL(dashboard.url).port}` })).status, 200);
   });
 });
