@@ -1,6 +1,6 @@
 /** `infoplane doctor`: what the engine runs on, and how fast a matmul is here. */
 import type { Command } from 'commander';
-import { engineInfo, matmulGflops } from '../tensor/index.js';
+import { engineInfo, matmulThroughput } from '../tensor/index.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -9,9 +9,10 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print one JSON object')
     .action((options: { json?: boolean }) => {
       const info = engineInfo();
-      const gflops = matmulGflops(2048);
+      const matmul = matmulThroughput(2048);
+      const gflops = matmul.gflops;
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ...info, matmul2048Gflops: gflops })}\n`);
+        process.stdout.write(`${JSON.stringify({ ...info, matmul2048Gflops: gflops, matmul2048: matmul })}\n`);
         return;
       }
       const rows: [string, string][] = [

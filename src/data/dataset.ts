@@ -109,14 +109,22 @@ export function randomLabels(dataset: Dataset, generator: Generator): Dataset {
   };
 }
 
+/** np.rint: the nearest integer, halves to the even one (2.5 → 2, 3.5 → 4), after rounding off float noise. */
+function roundHalfEven(value: number): number {
+  const x = Math.round(value * 1e9) / 1e9;
+  const floor = Math.floor(x);
+  const fraction = x - floor;
+  return fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+}
+
 /**
- * A seeded split as ibsgd's `utils.data_shuffle`: a random permutation whose first round((1 − testFraction)·N)
+ * A seeded split as ibsgd's `utils.data_shuffle`: a random permutation whose first rint((1 − testFraction)·N)
  * samples train (np.rint(80·4096/100) = 3277 of the 12-bit task's 4096) and the rest test.
  */
 export function trainTestSplit(dataset: Dataset, testFraction: number, generator: Generator): DatasetSplits {
   if (!(testFraction > 0 && testFraction < 1)) invalid('a fraction in (0, 1)', 'testFraction', testFraction);
   const n = size(dataset);
-  const testCount = Math.min(n - 1, Math.max(1, n - Math.round((1 - testFraction) * n)));
+  const testCount = Math.min(n - 1, Math.max(1, n - roundHalfEven((1 - testFraction) * n)));
   return tidy(() => {
     const order = randperm(n, { generator });
     return {

@@ -119,6 +119,9 @@ function fullPass(model: Sequential, lossName: LossName, data: Dataset, chunkSiz
         loss += value.item();
       });
     }
+  } catch (error) {
+    for (const t of [...gradients, ...(zGradients ?? []).flat()]) t.dispose();
+    throw error;
   } finally {
     model.train();
   }
@@ -156,8 +159,9 @@ export class StepCheck {
   end(step: number): StepCheckRecord {
     const before = this.#before;
     if (!before) throw new Error('StepCheck.end called without begin');
-    this.#before = undefined;
+    // Until the after-pass succeeds, `dispose()` still frees what begin() kept.
     const after = fullPass(this.#model, this.#loss, this.#data, this.#chunkSize, before.zGradients);
+    this.#before = undefined;
     const params = this.#model.parameters();
     const delta = tidy(() => params.map((p, i) => keep(noGrad(() => p.sub(before.params[i]!)))));
     try {

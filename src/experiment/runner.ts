@@ -61,7 +61,7 @@ export interface RunOutcome {
 
 /** The hypothesis summary (its tests and settings, see src/dynamics/hypothesis.ts) and the loss-change correlations. */
 export interface RunSummary extends HypothesisSummary {
-  /** Over logged epochs: correlation of the measured loss change with −‖μ‖² and with the mean SNR. */
+  /** Over logged epochs: correlation of the measured loss change per step with μ·Δθ/steps and with the mean SNR. */
   lossChangeCorrelation: { withMeanGradient: number | undefined; withSnr: number | undefined };
 }
 
@@ -182,6 +182,10 @@ class Run {
           if (checked.has(batch)) hook(() => trained.checks.push(check!.end(batch)));
         },
       });
+    } catch (error) {
+      // A failed epoch (a NaN loss) keeps nothing: the moments and θ's copy go with it.
+      disposeTrained(trained);
+      throw error;
     } finally {
       check?.dispose();
     }
@@ -339,9 +343,13 @@ interface TrainedEpoch {
   checks: StepCheckRecord[];
 }
 
+/** Frees what a trained epoch holds, once (the fields are cleared, so a second call does nothing). */
 function disposeTrained(trained: TrainedEpoch | undefined): void {
-  trained?.moments?.dispose();
-  for (const t of trained?.before ?? []) t.dispose();
+  if (!trained) return;
+  trained.moments?.dispose();
+  for (const t of trained.before ?? []) t.dispose();
+  trained.moments = undefined;
+  trained.before = undefined;
 }
 
 /**
@@ -378,7 +386,13 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       const timings = zeroTimings();
       const trained = epoch > 0 ? run.trainEpoch(epoch, timings) : undefined;
       if (run.logged.has(epoch)) {
-        const record = run.logEpoch(epoch, timings, trained);
+        let record: EpochRecord;
+        try {
+          record = run.logEpoch(epoch, timings, trained);
+        } catch (error) {
+          disposeTrained(trained);
+          throw error;
+        }
         timed(timings, 'writing', () => store.appendMetrics(record));
         run.reporter.logged?.(record);
       } else {

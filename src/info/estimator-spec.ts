@@ -16,7 +16,7 @@ export const estimatorSpecSchema = z.discriminatedUnion('name', [
     name: z.literal('kde'),
     noiseVariance: positive.default(DEFAULT_NOISE_VARIANCE).describe('σ², the variance of the Gaussian noise added to each activation'),
     precision: z.enum(['float64', 'float32']).default(DEFAULT_PRECISION)
-      .describe("kernel-block precision: 'float64' exact, 'float32' half the work (within ~5e-4 bits)"),
+      .describe("kernel-block precision: 'float64' exact, 'float32' half the work (within ~1e-5 bits)"),
   }).strict(),
   z.object({
     name: z.literal('bin'),

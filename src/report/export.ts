@@ -1,7 +1,7 @@
 /**
  * Runs as one tidy long table — the shape pandas, R and duckdb plot from: one row per run, logged epoch,
- * layer, estimator, method, quantity (ixt, iyt, ht) and bound (lower, upper; `value` for estimators that
- * are not bounds), with the epoch's losses and accuracies and the layer's weight-gradient statistics as
+ * layer, estimator, method, quantity (ixt, iyt, ht) and bound (lower, upper for the KDE; `value` for
+ * estimators that are not bounds), with the epoch's losses and accuracies and the layer's weight-gradient statistics as
  * columns beside it. CSV (RFC 4180 quoting, written here: ten lines do not need a dependency) or JSON Lines.
  */
 import type { RunData } from '../store/index.js';
@@ -12,6 +12,9 @@ export const EXPORT_COLUMNS = [
   'train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'grad_mean', 'grad_std', 'snr', 'weight_norm',
 ] as const;
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
+
+/** Estimators whose estimates are bounds (lower ≤ upper); the others give one value. */
+const BOUNDED_ESTIMATORS = new Set(['kde']);
 
 const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
 
@@ -37,7 +40,8 @@ export function* exportRows(runs: readonly RunData[]): Generator<ExportRow> {
         for (const estimate of layer.estimates) {
           for (const quantity of ['ixt', 'iyt', 'ht'] as const) {
             const { lower, upper } = estimate[quantity];
-            const bounds: [string, number][] = lower === upper ? [['value', upper]] : [['lower', lower], ['upper', upper]];
+            // By the estimator, not by the numbers: a saturated KDE estimate's bounds can be equal (or one ulp apart).
+            const bounds: [string, number][] = BOUNDED_ESTIMATORS.has(estimate.estimator) ? [['lower', lower], ['upper', upper]] : [['value', upper]];
             for (const [bound, value] of bounds) {
               yield { ...shared, estimator: estimatorLabel(estimate), method: estimate.method, quantity, bound, value: finite(value) };
             }

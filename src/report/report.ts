@@ -37,21 +37,31 @@ export interface ReportOptions {
  */
 async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigure: ReportOptions['onFigure']): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
-  const rasters: Promise<void>[] = [];
+  // Each raster's failure is caught where it is started (no unhandled rejection while the next figure is
+  // drawn) and rethrown once every raster has settled, so nothing is still writing after an error.
+  const rasters: Promise<unknown>[] = [];
+  let failure: unknown;
   let done = 0;
   // Largest first (the spec's size stands for its cost), so that the last raster to wait for is a small one.
   const sizes = new Map(figures.map((figure) => [figure, JSON.stringify(figure.spec).length]));
   for (const figure of [...figures].sort((a, b) => sizes.get(b)! - sizes.get(a)!)) {
     const svgFile = path.join(dir, `${figure.id}.svg`);
     const pngFile = path.join(dir, `${figure.id}.png`);
-    const svg = await renderSvg(figure.spec);
+    let svg: string;
+    try {
+      svg = await renderSvg(figure.spec);
+    } catch (error) {
+      await Promise.allSettled(rasters);
+      throw error;
+    }
     writeFileAtomic(svgFile, svg);
     rasters.push(svgToPng(svg).then((png) => {
       writeFileAtomic(pngFile, png);
       onFigure?.(figure, done++, figures.length);
-    }));
+    }).catch((error: unknown) => { failure ??= error; }));
   }
-  await Promise.all(rasters);
+  await Promise.allSettled(rasters);
+  if (failure !== undefined) throw failure;
   return figures.flatMap((figure) => [path.join(dir, `${figure.id}.svg`), path.join(dir, `${figure.id}.png`)]);
 }
 

@@ -195,7 +195,7 @@ export const runSummarySchema = z.object({
   }).strict(),
   lossKink: kinkTestSchema,
   layers: z.array(z.object({ layer: z.string(), snrDrop: kinkTestSchema, compression: compressionTestSchema, coincidence: coincidenceTestSchema }).strict()),
-  /** Over logged epochs: correlation of the measured loss change per step with −‖μ‖² and with the mean SNR (absent when undefined). */
+  /** Over logged epochs: correlation of the measured loss change per step with μ·Δθ/steps and with the mean SNR (absent when undefined). */
   lossChangeCorrelation: z.object({ withMeanGradient: z.number().optional(), withSnr: z.number().optional() }).strict(),
 }).strict();
 

@@ -24,6 +24,6 @@ export {
 } from './foreach.js';
 export { noGrad, isGradEnabled, grad, type GradOptions } from './autograd.js';
 export {
-  setNumThreads, getNumThreads, setFlushDenormal, liveTensorCount, externalMemoryBytes, cudaDeviceCount, engineInfo, matmulGflops, baselineEnvironment, ALLOCATOR_TUNABLES,
+  setNumThreads, getNumThreads, setFlushDenormal, liveTensorCount, externalMemoryBytes, cudaDeviceCount, engineInfo, matmulGflops, matmulThroughput, baselineEnvironment, ALLOCATOR_TUNABLES,
   type EngineInfo,
 } from './runtime.js';

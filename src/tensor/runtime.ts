@@ -93,6 +93,14 @@ export function engineInfo(): EngineInfo {
  * @example matmulGflops(2048) // ≈ 280 on a 2-core AVX-512 Xeon
  */
 export function matmulGflops(size: number, repeats = 5): number {
+  return matmulThroughput(size, repeats).gflops;
+}
+
+/**
+ * The measurement behind `matmulGflops`: the floating-point operations of one product (2·size³), the
+ * median seconds of `repeats` timed products after a warm-up, and their ratio in GFLOP/s.
+ */
+export function matmulThroughput(size: number, repeats = 5): { flops: number; seconds: number; gflops: number } {
   checkPositiveInteger(size, 'size');
   const matrix = native.rand([size, size], undefined, 'float32');
   const seconds: number[] = [];
@@ -106,5 +114,6 @@ export function matmulGflops(size: number, repeats = 5): number {
     native.dispose(matrix);
   }
   seconds.sort((a, b) => a - b);
-  return (2 * size ** 3) / seconds[Math.floor(seconds.length / 2)]! / 1e9;
+  const median = seconds[Math.floor(seconds.length / 2)]!;
+  return { flops: 2 * size ** 3, seconds: median, gflops: (2 * size ** 3) / median / 1e9 };
 }

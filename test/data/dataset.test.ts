@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  type Dataset, batchIndices, checkDataset, randomLabels, randomSubset, stratifiedIndices, trainTestSplit,
+  type Dataset, batchIndices, checkDataset, randomLabels, randomSubset, size, stratifiedIndices, trainTestSplit,
 } from '../../src/data/dataset.js';
 import { Generator, arange, randperm, tensor, zeros } from '../../src/tensor/index.js';
 
@@ -59,6 +59,9 @@ describe('datasets', () => {
     // np.rint(80 * 4096 / 100) = np.rint(3276.8) = 3277.
     assert.deepEqual(split.train.inputs.reshape([-1]).toNumbers(), order.slice(0, 3277));
     assert.deepEqual(split.test.inputs.reshape([-1]).toNumbers(), order.slice(3277));
+    // np.rint rounds halves to even: 50 % of 5 → 2 train (np.rint(2.5) = 2), of 7 → 4 (np.rint(3.5) = 4).
+    assert.equal(size(trainTestSplit(toy(5), 0.5, new Generator(1)).train), 2);
+    assert.equal(size(trainTestSplit(toy(7), 0.5, new Generator(1)).train), 4);
   });
 
   it('a stratified subset keeps each class share to within one sample, distinct, seeded', () => {
