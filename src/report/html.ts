@@ -37,9 +37,11 @@ function libraryScripts(): string {
   return scripts;
 }
 
-/** Text for an HTML element or attribute. */
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text made safe for HTML content and quoted attributes (the report's and the dashboard's pages). */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
 }
 
 /** Script content that cannot end its <script> element early. */

@@ -22,7 +22,7 @@ import { npyArrayOf, writeNpy } from '../data/npy.js';
 import { readNpz, writeNpz } from '../data/npz.js';
 import { type Tensor, tensor } from '../tensor/index.js';
 import {
-  type EpochRecord, METRICS_SCHEMA_VERSION, type RunConfigFile, type RunStatus, type RunSummaryRecord,
+  type EpochRecord, METRICS_SCHEMA_VERSION, type RunConfigFile, type RunStatus, type RunSummaryRecord, runStatusSchema,
 } from './schemas.js';
 
 const ERRNO_HINTS: Record<string, string> = {
@@ -119,16 +119,15 @@ export class RunStore {
     writeFileAtomic(this.file('config.json'), `${JSON.stringify(config, null, 2)}\n`);
   }
 
-  readConfig<T>(): T {
-    return readJson<T>(this.file('config.json'));
-  }
-
   writeStatus(status: Omit<RunStatus, 'updatedAt' | 'pid'>): void {
     writeFileAtomic(this.file('status.json'), `${JSON.stringify({ ...status, updatedAt: new Date().toISOString(), pid: process.pid }, null, 2)}\n`);
   }
 
+  /** status.json through its schema, or undefined when it is missing or not valid (the run's state is then unknown). */
   readStatus(): RunStatus | undefined {
-    return existsSync(this.file('status.json')) ? readJson<RunStatus>(this.file('status.json')) : undefined;
+    if (!existsSync(this.file('status.json'))) return undefined;
+    const parsed = runStatusSchema.safeParse(readJson<unknown>(this.file('status.json')));
+    return parsed.success ? parsed.data : undefined;
   }
 
   writeSummary(summary: RunSummaryRecord): void {
@@ -152,7 +151,7 @@ export class RunStore {
         try {
           ftruncateSync(fd, size);
         } catch {
-          // Nothing more can be done; readMetrics ignores an unterminated last line.
+          // Nothing more can be done; the reader reports an unterminated last line and skips it.
         }
         throw error;
       } finally {
@@ -163,28 +162,25 @@ export class RunStore {
     }
   }
 
-  /** Every complete metrics record; a trailing partial line (a kill mid-write) is ignored. */
-  readMetrics<T = Record<string, unknown>>(): T[] {
+  /**
+   * Keeps only the lines of epochs ≤ `epoch` (for a resume after a kill between a record and its
+   * checkpoint), byte for byte. A cut-off last line goes; a line that is not JSON elsewhere is kept as it
+   * is (it is the reader's to report, not the writer's to destroy). Records are read through readRun.
+   */
+  truncateMetrics(epoch: number): void {
     const file = this.file('metrics.jsonl');
-    if (!existsSync(file)) return [];
+    if (!existsSync(file)) return;
     const lines = readFileSync(file, 'utf8').split('\n');
-    const records: T[] = [];
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return;
+    const kept = lines.filter((line, index) => {
+      if (line.trim() === '') return false;
       try {
-        records.push(JSON.parse(line) as T);
-      } catch (error) {
-        if (index === lines.length - 1) return; // the unterminated last line of a killed write
-        throw new Error(`${file}: line ${index + 1} is not valid JSON (${(error as Error).message})`);
+        const value = JSON.parse(line) as { epoch?: unknown };
+        return typeof value.epoch !== 'number' || value.epoch <= epoch;
+      } catch {
+        return index !== lines.length - 1;
       }
     });
-    return records;
-  }
-
-  /** Keeps only the records of epochs ≤ `epoch` (for a resume after a kill between a record and its checkpoint). */
-  truncateMetrics(epoch: number): void {
-    const kept = this.readMetrics<{ epoch: number }>().filter((record) => record.epoch <= epoch);
-    writeFileAtomic(this.file('metrics.jsonl'), kept.map((record) => `${JSON.stringify(record)}\n`).join(''));
+    writeFileAtomic(file, kept.map((line) => `${line}\n`).join(''));
   }
 
   /**

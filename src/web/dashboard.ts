@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { invalid } from '../tensor/validate.js';
 import { registerApi } from './api.js';
 import { EventHub, registerEvents } from './events.js';
+import { BROWSER_LIBRARIES, packageFile } from '../report/html.js';
 import { VENDOR_SCRIPTS, registerPages } from './pages.js';
 import { RunsDirectory } from './runs-directory.js';
 import { StoreWatcher } from './store-watcher.js';
@@ -39,11 +40,6 @@ const DEFAULTS = { host: '127.0.0.1', port: 8080, pollMs: 500 } as const;
 
 /** The page's own files: plain JS and CSS kept in the source tree (tsc copies no other files). */
 const STATIC_DIR = fileURLToPath(new URL('../../../src/web/static/', import.meta.url));
-
-/** The directory of a package's browser builds: its entry's directory (`build/` for vega, vega-lite, vega-embed). */
-function buildDirectory(pkg: string): string {
-  return path.dirname(fileURLToPath(import.meta.resolve(pkg)));
-}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -106,7 +102,7 @@ export async function buildDashboard(runsDir: string, options: { loopbackOnly?: 
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', index: false, list: false, wildcard: true });
   const vendor = new Set<string>(VENDOR_SCRIPTS.map((file) => `/${file}`));
   await app.register(fastifyStatic, {
-    root: ['vega', 'vega-lite', 'vega-embed'].map(buildDirectory),
+    root: BROWSER_LIBRARIES.map(([name, file]) => path.dirname(packageFile(name, file))),
     prefix: '/vendor/',
     decorateReply: false,
     index: false,

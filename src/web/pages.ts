@@ -6,16 +6,11 @@
 import type { FastifyInstance } from 'fastify';
 import { compareNames } from './api.js';
 import type { RunsDirectory } from './runs-directory.js';
+import path from 'node:path';
+import { BROWSER_LIBRARIES, escapeHtml } from '../report/html.js';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text made safe for HTML content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
-}
-
-/** The vega builds every page loads, in dependency order (the vendor route serves exactly these). */
-export const VENDOR_SCRIPTS = ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js'] as const;
+/** The vega builds every page loads, in dependency order (the vendor route serves exactly these): the report's list. */
+export const VENDOR_SCRIPTS = BROWSER_LIBRARIES.map(([, file]) => path.basename(file));
 
 interface Shell {
   title: string;
