@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { type Command, Option } from 'commander';
 import { csvLines, exportRows, jsonLines } from '../report/export.js';
 import { readRun } from '../store/index.js';
+import { printNotices } from './report.js';
 
 export function registerExport(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function registerExport(program: Command): void {
     .addHelpText('after', '\nExamples:\n  infoplane export runs/fig5-mlp > fig5.csv\n  infoplane export runs/ibnet-tanh runs/ibnet-relu --format jsonl --out ibnet.jsonl')
     .action(async (dirs: string[], options: { format: 'csv' | 'jsonl'; out?: string }) => {
       const runs = dirs.map((dir) => readRun(dir));
-      for (const run of runs) for (const notice of run.notices) process.stderr.write(`${notice.level}: ${run.name}/${notice.file}${notice.line ? `:${notice.line}` : ''}: ${notice.message}\n`);
+      for (const run of runs) printNotices(run.notices, run.name);
       const stream = options.out ? createWriteStream(options.out) : process.stdout;
       const lines = options.format === 'csv' ? csvLines(exportRows(runs)) : jsonLines(exportRows(runs));
       try {

@@ -1,6 +1,7 @@
 /** `infoplane report RUN [--out DIR]` and `infoplane compare RUN RUN … --out DIR`: the HTML report with every figure. */
 import type { Command } from 'commander';
 import { type ReportOptions, type ReportOutcome, writeComparison, writeReport } from '../report/report.js';
+import type { RunNotice } from '../store/index.js';
 import { progress } from './progress.js';
 
 interface ReportCliOptions {
@@ -30,8 +31,13 @@ function figureProgress(options: ReportCliOptions): { reportOptions: ReportOptio
   };
 }
 
+/** Writes a run's notices to stderr, each as `level: [run/]file[:line]: message`. */
+export function printNotices(notices: readonly RunNotice[], run?: string): void {
+  for (const notice of notices) process.stderr.write(`${notice.level}: ${run ? `${run}/` : ''}${notice.file}${notice.line ? `:${notice.line}` : ''}: ${notice.message}\n`);
+}
+
 function printOutcome(outcome: ReportOutcome): void {
-  for (const notice of outcome.notices) process.stderr.write(`${notice.level}: ${notice.file}${notice.line ? `:${notice.line}` : ''}: ${notice.message}\n`);
+  printNotices(outcome.notices);
   process.stdout.write(`report written to ${outcome.html}${outcome.files.length ? ` (and ${outcome.files.length} figure files)` : ''}\n`);
 }
 

@@ -166,7 +166,7 @@ export class StepCheck {
     const delta = tidy(() => params.map((p, i) => keep(noGrad(() => p.sub(before.params[i]!)))));
     try {
       const firstOrder = dotAll(before.gradients, delta);
-      const trapezoid = (dotAll(before.gradients, delta) + dotAll(after.gradients, delta)) / 2;
+      const trapezoid = (firstOrder + dotAll(after.gradients, delta)) / 2;
       let recursion = 0;
       const layers = parameterisedLayers(this.#model).map((layer, l) => {
         const term = dotAll(layer.parameters.map((i) => before.gradients[i]!), layer.parameters.map((i) => delta[i]!));

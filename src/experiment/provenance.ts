@@ -26,7 +26,7 @@ export function describeRun(options: {
   config: ExperimentConfig;
   data: ExperimentData;
   model: Sequential;
-  batchSize: number;
+  batchesPerEpoch: number;
   logEpochs: readonly number[];
   createdAt?: string;
 }): RunConfigFile {
@@ -43,7 +43,7 @@ export function describeRun(options: {
       trainSamples: size(data.train),
       testSamples: size(data.test),
       numClasses: data.numClasses,
-      batchesPerEpoch: Math.ceil(size(data.train) / options.batchSize),
+      batchesPerEpoch: options.batchesPerEpoch,
       logEpochs: [...options.logEpochs],
       epochNumbering: { ...EPOCH_NUMBERING },
       probe: {

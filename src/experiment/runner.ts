@@ -85,6 +85,8 @@ class Run {
   readonly replicas: ParallelReplicas | undefined;
   readonly logged: Set<number>;
   readonly batchSize: number;
+  /** Optimizer steps per epoch. */
+  readonly batchesPerEpoch: number;
   readonly reporter: RunReporter;
   readonly started = Date.now();
   carry: Carry = { lastLogged: undefined, derivative: new Map() };
@@ -99,6 +101,7 @@ class Run {
       this.model = buildModel(config, this.data.sampleShape);
       this.optimizer = createOptimizer(config.optimizer, this.model);
       this.batchSize = config.batchSize === 'full' ? size(this.data.train) : config.batchSize;
+      this.batchesPerEpoch = Math.ceil(size(this.data.train) / this.batchSize);
       this.logged = new Set(logEpochs(config.logEpochs, config.epochs));
       this.replicas = config.dynamics.snr === 'replicas'
         ? new ParallelReplicas(() => buildModel(config, this.data.sampleShape), config.optimizer, config.loss, this.data.train, config.dynamics.replicas, this.batchSize, deriveSeed(config.seed, 'replicas'))
@@ -146,7 +149,7 @@ class Run {
     const trained: TrainedEpoch = { moments: undefined, before: undefined, lossBefore: undefined, checks: [] };
     const wantMoments = logged && (dynamics.lossDynamics || (dynamics.gradientStats && dynamics.snr === 'minibatch'));
     if (wantMoments) trained.moments = new GradientMoments(this.model.namedParameters());
-    const batches = Math.ceil(size(this.data.train) / this.batchSize);
+    const batches = this.batchesPerEpoch;
     let checked = new Set<number>();
     if (logged && dynamics.lossDynamics) {
       // The window is the logged epoch itself: its start is the end of epoch − 1, whose full loss is known
@@ -284,7 +287,7 @@ class Run {
       const delta = trained.before ? tidy(() => params.map((p, i) => keep(p.sub(trained.before![i]!)))) : undefined;
       try {
         return epochLossDynamics({
-          steps: Math.ceil(size(this.data.train) / this.batchSize),
+          steps: this.batchesPerEpoch,
           lossBefore: trained.lossBefore,
           lossAfter,
           means: trained.moments?.means,
@@ -379,9 +382,9 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       if (startEpoch > config.epochs + 1) throw new Error(`${options.out} has already trained ${startEpoch - 1} epochs, more than --epochs ${config.epochs}`);
     }
     // Written on resume too (--epochs may have extended the run), keeping the run's creation time.
-    store.writeConfig(describeRun({ config, data: run.data, model: run.model, batchSize: run.batchSize, logEpochs: [...run.logged], createdAt }));
+    store.writeConfig(describeRun({ config, data: run.data, model: run.model, batchesPerEpoch: run.batchesPerEpoch, logEpochs: [...run.logged], createdAt }));
     store.writeStatus({ state: 'running', epoch: startEpoch - 1, epochs: config.epochs });
-    run.reporter.runStart?.({ dir: store.dir, epochs: config.epochs, startEpoch, batchesPerEpoch: Math.ceil(size(run.data.train) / run.batchSize), logged: [...run.logged] });
+    run.reporter.runStart?.({ dir: store.dir, epochs: config.epochs, startEpoch, batchesPerEpoch: run.batchesPerEpoch, logged: [...run.logged] });
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const timings = zeroTimings();
       const trained = epoch > 0 ? run.trainEpoch(epoch, timings) : undefined;

@@ -5,7 +5,7 @@
  * columns beside it. CSV (RFC 4180 quoting, written here: ten lines do not need a dependency) or JSON Lines.
  */
 import type { RunData } from '../store/index.js';
-import { estimatorLabel } from './figures/plane-data.js';
+import { estimatorLabel, finite } from './figures/plane-data.js';
 
 export const EXPORT_COLUMNS = [
   'run', 'epoch', 'layer', 'estimator', 'method', 'quantity', 'bound', 'value',
@@ -15,8 +15,6 @@ export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number 
 
 /** Estimators whose estimates are bounds (lower ≤ upper); the others give one value. */
 const BOUNDED_ESTIMATORS = new Set(['kde']);
-
-const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
 
 /** Every row of the runs' table, in run, epoch, layer, estimate order. */
 export function* exportRows(runs: readonly RunData[]): Generator<ExportRow> {

@@ -3,14 +3,14 @@
  * and estimator, and the hypothesis tests with their settings. Escaped HTML strings; no I/O.
  */
 import type { EpochRecord, EstimateRecord, RunData, RunNotice } from '../store/index.js';
-import { estimatorLabel } from './figures/plane-data.js';
+import { estimatorLabel, panelLabel } from './figures/plane-data.js';
 import { escapeHtml } from './html.js';
 
 const bits = (value: number): string => (Number.isFinite(value) ? value.toFixed(3) : '–');
 
 /** How an estimate is labelled in tables: the figures' panel label (plane-data.ts), with the mean method named. */
 export function estimateLabel(estimate: Pick<EstimateRecord, 'estimator' | 'method' | 'parameters'>): string {
-  return `${estimatorLabel(estimate)}${estimate.method === 'mean' ? ' · mean' : ''}`;
+  return panelLabel(estimatorLabel(estimate), estimate.method, estimate.method === 'mean');
 }
 
 function bounded(value: { lower: number; upper: number }): string {

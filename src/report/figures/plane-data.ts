@@ -65,7 +65,8 @@ export function panelLabel(estimator: string, method: EstimateRecord['method'], 
   return showMethod ? `${estimator} · ${method}` : estimator;
 }
 
-const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
+/** A finite number, or null (how the figures' and the export's rows hold a missing value). */
+export const finite = (value: number | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
 
 /**
  * The conv methods a run recorded.
