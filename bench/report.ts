@@ -7,6 +7,7 @@
  * Then the dashboard (`infoplane serve`) in headless Chromium: a copy of each run with its last lines held
  * back, marked running, is open on its run page; each held-back line is appended to metrics.jsonl and the
  * time until the page has drawn the new marks (the page's own draw time stamp) is measured (target < 2 s).
+ * npm run bench:report runs Node with --max-semi-space-size=64, as bin/infoplane.js does.
  */
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -3,8 +3,8 @@
  * definitions in schemas.ts so that Python (jsonschema) or any other tool validates runs against exactly
  * what infoplane reads. docs/run-store.schema.json is this output; a test keeps the two equal.
  */
-import { zodToJsonSchema } from 'zod-to-json-schema';
-import { metricsLineSchema, runConfigFileSchema, runStatusSchema, runSummarySchema } from './schemas.js';
+import { ignoreOverride, zodToJsonSchema } from 'zod-to-json-schema';
+import { isMetricDef, metricsLineSchema, runConfigFileSchema, runStatusSchema, runSummarySchema } from './schemas.js';
 
 /**
  * One JSON Schema document with a definition per file: config.json, status.json, summary.json and one
@@ -21,7 +21,12 @@ export function runStoreJsonSchema(): Record<string, unknown> {
   };
   // Every definition inlined (no $ref): relative references are not understood by most validators.
   const inline = (schema: (typeof definitions)[keyof typeof definitions]): Record<string, unknown> => {
-    const { $schema: _draft, ...rest } = zodToJsonSchema(schema, { target: 'jsonSchema7', $refStrategy: 'none', effectStrategy: 'input' }) as Record<string, unknown>;
+    const { $schema: _draft, ...rest } = zodToJsonSchema(schema, {
+      target: 'jsonSchema7',
+      $refStrategy: 'none',
+      effectStrategy: 'input',
+      override: (def) => (isMetricDef(def) ? { type: ['number', 'null'] } : ignoreOverride),
+    }) as Record<string, unknown>;
     return rest;
   };
   return {

@@ -109,10 +109,28 @@ describe('information plane', () => {
     assert.equal(Math.min(...numeric), epochs[0]);
     assert.equal(Math.max(...numeric), epochs.at(-1));
     for (const layer of ['dense_1', 'dense_2', 'dense_3']) assert.ok(labels.includes(layer), `layer legend has ${layer}`);
-    // A line mark item per point, grouped per epoch; within an epoch, layers in order.
-    const lines = marks.filter((mark) => mark.name === 'epoch_lines_marks');
-    assert.equal(lines.length, epochs.length * 2, 'a line per epoch per panel');
-    for (const line of lines) assert.deepEqual(line.items.map((item) => item.datum!['layer']), ['dense_1', 'dense_2', 'dense_3']);
+    // Each epoch's line: a segment from each layer's dot to the next layer's, coloured by the epoch.
+    const x = plane.scale('x') as Scale;
+    const y = plane.scale('y') as Scale;
+    const stroke = plane.scale('stroke') as unknown as (epoch: number) => string;
+    const origins = cellOrigins(marks, 'cell');
+    const segments = items(marks, 'epoch_lines');
+    assert.equal(segments.length, epochs.length * 2 * 2, 'two segments (three layers) per epoch per panel');
+    for (const record of mlp.records) {
+      for (const panel of origins.keys()) {
+        const origin = origins.get(panel)!;
+        const estimates = record.layers.map((layer) => layer.estimates.find((estimate) => panelOf(mlp, estimate) === panel)!);
+        const mine = segments.filter((segment) => segment.datum!['cell'] === panel && segment.datum!['epoch'] === record.epoch);
+        assert.deepEqual(mine.map((segment) => [segment.datum!['from'], segment.datum!['to']]), [['dense_1', 'dense_2'], ['dense_2', 'dense_3']]);
+        mine.forEach((segment, index) => {
+          near(segment.x, origin.x + x(estimates[index]!.ixt.upper), `segment ${index} start x at epoch ${record.epoch}`);
+          near(segment.y, origin.y + y(estimates[index]!.iyt.upper), `segment ${index} start y at epoch ${record.epoch}`);
+          near(segment.x2, origin.x + x(estimates[index + 1]!.ixt.upper), `segment ${index} end x at epoch ${record.epoch}`);
+          near(segment.y2, origin.y + y(estimates[index + 1]!.iyt.upper), `segment ${index} end y at epoch ${record.epoch}`);
+          assert.equal(segment.stroke, stroke(record.epoch));
+        });
+      }
+    }
   });
 
   it('rules x = 0, H(X) and y = 0, H(Y) at the scales’ positions, labelled', async () => {

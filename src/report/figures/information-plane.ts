@@ -53,7 +53,29 @@ function planeData(cells: readonly PlaneCell[], xDomain: [number, number], yDoma
       { kind: 'ybound', value: 0 },
       { kind: 'ybound', value: cell.hY, at: xDomain[1], text: 'H(Y)' },
     ].map((bound) => ({ ...bound, cell: cell.title }));
-    return [...bounds, ...channels, ...dots];
+    return [...bounds, ...channels, ...dots, ...epochSegments(cell)];
+  });
+}
+
+/**
+ * Each epoch's line through its layers as segments from one layer's dot to the next (a rule each): one
+ * mark for the whole figure, where a line mark grouped by epoch costs a group (and its dataflow) per epoch.
+ */
+function epochSegments(cell: PlaneCell): Record<string, unknown>[] {
+  const byEpoch = new Map<number, EstimateRow[]>();
+  for (const row of cell.rows) {
+    if (row.ixtUpper === null || row.iytUpper === null) continue;
+    const key = row.epoch;
+    const list = byEpoch.get(key) ?? [];
+    list.push(row);
+    byEpoch.set(key, list);
+  }
+  return [...byEpoch.values()].flatMap((rows) => {
+    const ordered = [...rows].sort((a, b) => a.layerIndex - b.layerIndex);
+    return ordered.slice(1).map((to, index) => {
+      const from = ordered[index]!;
+      return { kind: 'segment', cell: cell.title, epoch: to.epoch, from: from.layer, to: to.layer, ixtFrom: from.ixtUpper, iytFrom: from.iytUpper, ixtTo: to.ixtUpper, iytTo: to.iytUpper };
+    });
   });
 }
 
@@ -123,13 +145,13 @@ export function informationPlaneSpec(input: PlaneSpecInput): TopLevelSpec {
         },
         {
           name: 'epoch_lines',
-          transform: [dots],
-          mark: { type: 'line', strokeWidth: 1, opacity: 0.75 },
+          transform: [{ filter: "datum.kind === 'segment'" }],
+          mark: { type: 'rule', strokeWidth: 1, opacity: 0.75 },
           encoding: {
-            x: { field: 'ixtUpper', ...x },
-            y: { field: 'iytUpper', ...y },
-            detail: { field: 'epoch', type: 'quantitative' },
-            order: { field: 'layerIndex', type: 'quantitative' },
+            x: { field: 'ixtFrom', ...x },
+            y: { field: 'iytFrom', ...y },
+            x2: { field: 'ixtTo' },
+            y2: { field: 'iytTo' },
             stroke: {
               field: 'epoch', type: 'quantitative',
               scale: { type: epochScaleType(first, last), domain: [first, last], scheme: EPOCH_SCHEME },
