@@ -8,6 +8,7 @@ import { registerRun } from './run.js';
 import { registerReport } from './report.js';
 import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
+import { registerSweep } from './sweep.js';
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerReport(program);
   registerExport(program);
   registerServe(program);
+  registerSweep(program);
   try {
     await program.parseAsync([...argv]);
     return 0;

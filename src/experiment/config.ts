@@ -119,6 +119,12 @@ export const experimentConfigSchema = z.object({
     /** Bins of each layer's activation histogram. */
     histogramBins: z.number().int().min(2).default(50),
   }).strict().default({}),
+  /**
+   * Seconds between checkpoints of unlogged epochs (each logged epoch and the last are always
+   * checkpointed): a killed run loses at most this much training, and a resume still equals the
+   * uninterrupted run. 0 checkpoints every epoch (an fsync each: a third of an unlogged 12-bit epoch).
+   */
+  checkpointSeconds: z.number().min(0).default(5),
   /** Save activations of each logged epoch as NPY: none, the first k probe samples, or all. */
   saveActivations: z.union([z.literal('none'), z.literal('all'), z.number().int().positive()]).default('none'),
 }).strict();

@@ -385,6 +385,7 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
     store.writeConfig(describeRun({ config, data: run.data, model: run.model, batchesPerEpoch: run.batchesPerEpoch, logEpochs: [...run.logged], createdAt }));
     store.writeStatus({ state: 'running', epoch: startEpoch - 1, epochs: config.epochs });
     run.reporter.runStart?.({ dir: store.dir, epochs: config.epochs, startEpoch, batchesPerEpoch: run.batchesPerEpoch, logged: [...run.logged] });
+    let lastCheckpoint = performance.now();
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const timings = zeroTimings();
       const trained = epoch > 0 ? run.trainEpoch(epoch, timings) : undefined;
@@ -401,10 +402,15 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       } else {
         disposeTrained(trained);
       }
-      timed(timings, 'writing', () => {
-        saveCheckpoint(store, epoch, run.parts, run.carry, run.elapsedSeconds());
-        store.writeStatus({ state: 'running', epoch, epochs: config.epochs });
-      });
+      // Checkpointed at each logged epoch (its record is then never ahead of the checkpoint by more than
+      // the truncation on resume undoes), at the last, and otherwise every checkpointSeconds.
+      if (run.logged.has(epoch) || epoch === config.epochs || performance.now() - lastCheckpoint >= config.checkpointSeconds * 1000) {
+        timed(timings, 'writing', () => {
+          saveCheckpoint(store, epoch, run.parts, run.carry, run.elapsedSeconds());
+          store.writeStatus({ state: 'running', epoch, epochs: config.epochs });
+        });
+        lastCheckpoint = performance.now();
+      }
       run.reporter.epochEnd?.({ epoch });
       // Let the event loop breathe (signals, streams) between epochs.
       await new Promise((resolve) => setImmediate(resolve));

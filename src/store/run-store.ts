@@ -16,6 +16,7 @@
 import {
   closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { writeAll, writeFileAtomic as writeAtomically } from '../data/bytes.js';
 import { npyArrayOf, writeNpy } from '../data/npy.js';
@@ -119,8 +120,8 @@ export class RunStore {
     writeFileAtomic(this.file('config.json'), `${JSON.stringify(config, null, 2)}\n`);
   }
 
-  writeStatus(status: Omit<RunStatus, 'updatedAt' | 'pid'>): void {
-    writeFileAtomic(this.file('status.json'), `${JSON.stringify({ ...status, updatedAt: new Date().toISOString(), pid: process.pid }, null, 2)}\n`);
+  writeStatus(status: Omit<RunStatus, 'updatedAt' | 'pid' | 'host'>): void {
+    writeFileAtomic(this.file('status.json'), `${JSON.stringify({ ...status, updatedAt: new Date().toISOString(), pid: process.pid, host: os.hostname() }, null, 2)}\n`);
   }
 
   /** status.json through its schema, or undefined when it is missing or not valid (the run's state is then unknown). */

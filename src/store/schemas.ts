@@ -171,7 +171,9 @@ export const runStatusSchema = z.object({
   epoch: z.number().int(),
   epochs: z.number().int(),
   updatedAt: z.string(),
+  /** The writing process and its host (a sweep tells a live trial from an interrupted one by them). */
   pid: z.number().int(),
+  host: z.string().optional(),
   error: z.string().optional(),
 }).strict();
 
