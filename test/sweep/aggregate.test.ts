@@ -17,7 +17,7 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-aggregate-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 /** Student's t 0.975 quantiles (any table): 2 and 3 trials. */
-const T975 = { 1: 12.706204736174704, 2: 4.302652729911275, 4: 2.776445105197799 } as const;
+const T975 = { 1: 12.706204736174705, 2: 4.302652729911275, 4: 2.776445105197799 } as const;
 
 const dir = path.join(root, 'sweep');
 let sweep: SweepFile;
