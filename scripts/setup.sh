@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist)
 # `setup.sh --test` (the test command) also installs what only the tests use: numpy for the agreement tests,
-# jsonschema to validate runs against the generated JSON Schema, Chromium for the browser tests.
-if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(python3-numpy python3-jsonschema chromium); fi
+# jsonschema to validate runs against the generated JSON Schema, Chromium for the browser tests, Slurm and
+# munge for the single-node cluster of the sweep tests (scripts/slurm-local.sh).
+if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(python3-numpy python3-jsonschema chromium slurm-wlm munge); fi
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 

@@ -212,13 +212,23 @@ node_state() {
   { sinfo -h -N -n "$NODE" -o '%T' 2>/dev/null || true; } | head -n 1
 }
 
+# Whether the slurmd running now has registered with slurmctld: the start time slurmd reports itself equals
+# the node's SlurmdStartTime in slurmctld (after a restart, slurmctld's recovered state can show the node idle
+# before the new slurmd listens).
+slurmd_registered() {
+  local own="" registered=""
+  own=$(scontrol show slurmd 2>/dev/null | sed -n 's/^Boot time *= *//p') || true
+  registered=$(scontrol show node -o "$NODE" 2>/dev/null | grep -o 'SlurmdStartTime=[^ ]*') || true
+  [ -n "$own" ] && [ "SlurmdStartTime=$own" = "$registered" ]
+}
+
 wait_for_node() {
   local deadline state="" d
   deadline=$((SECONDS + START_TIMEOUT))
   while [ $SECONDS -lt $deadline ]; do
     state=$(node_state)
     case "$state" in
-      idle | mixed | allocated | completing) return 0 ;;
+      idle | mixed | allocated | completing) slurmd_registered && return 0 ;;
     esac
     for d in slurmctld slurmd; do running "$d" || { tail_logs; die "$d exited during start-up"; }; done
     sleep 0.2

@@ -47,6 +47,7 @@ function printFailures(sweepDir: string, statuses: readonly TrialStatus[]): void
   }
 }
 
+/** Prints the sweep's end state and aggregates it; returns the number of failed trials. */
 function finishSweep(sweepDir: string, sweep: SweepFile, options: SweepCliOptions): number {
   const statuses = sweepStatus(sweepDir, sweep);
   process.stdout.write(`sweep ${sweep.name}: ${counts(statuses)} of ${sweep.trials.length} trials\n`);
@@ -56,7 +57,7 @@ function finishSweep(sweepDir: string, sweep: SweepFile, options: SweepCliOption
     const leftOut = info.settings.reduce((sum, setting) => sum + setting.leftOut.length, 0);
     process.stdout.write(`aggregate: ${files[0]}${leftOut > 0 ? ` (${leftOut} unfinished or failed trials left out, listed in ${files[1]})` : ''}\n`);
   }
-  return statuses.some((status) => status.state === 'failed') ? 1 : 0;
+  return statuses.filter((status) => status.state === 'failed').length;
 }
 
 async function startSweep(source: string, options: SweepCliOptions): Promise<void> {
@@ -123,15 +124,11 @@ async function startSweep(source: string, options: SweepCliOptions): Promise<voi
         },
       });
       bar.done();
-      if (outcome.interrupted) {
-        process.stdout.write(`interrupted: run the same command again to resume (${sweepDir})\n`);
-        process.exitCode = 130;
-        return;
-      }
+      if (outcome.interrupted) throw new Error(`interrupted: run the same command again to resume the sweep in ${sweepDir}`);
       if (outcome.leftFailed.length > 0) process.stdout.write(`${outcome.leftFailed.length} trials failed before and were left alone (--retry-failed runs them again)\n`);
     }
-    const code = finishSweep(sweepDir, sweep, options);
-    if (code !== 0) process.exitCode = code;
+    const failed = finishSweep(sweepDir, sweep, options);
+    if (failed > 0) throw new Error(`${failed} of the ${sweep.trials.length} trials failed (listed above); --retry-failed runs them again`);
   } finally {
     release();
   }
@@ -200,23 +197,27 @@ export function registerSweep(program: Command): void {
     .option('--trial <index-or-id>', 'the trial (default: $SLURM_ARRAY_TASK_ID)')
     .option('--threads <n>', 'libtorch threads', positiveInteger('--threads'))
     .action(async (dir: string, options: { trial?: string; threads?: number }) => {
-      // A local executor's child: stop between epochs when the sweep command is gone.
+      // A local executor's child: stop between epochs when the sweep command is gone; let go of the
+      // channel at the end (it would keep the process alive).
       const orphaned = (): never => process.exit(143);
       if (process.send) process.on('disconnect', orphaned);
-      const which = options.trial ?? process.env['SLURM_ARRAY_TASK_ID'];
-      if (which === undefined) throw new InvalidArgumentError('give --trial or run as a Slurm array task (SLURM_ARRAY_TASK_ID)');
-      if (options.threads !== undefined) setNumThreads(options.threads);
-      const trial = findTrial(dir, which);
-      process.stdout.write(`trial ${trial.id} (${trial.index}) of ${dir} on pid ${process.pid}\n`);
-      const slurmJob = process.env['SLURM_ARRAY_JOB_ID'];
-      const log = slurmJob ? path.join('logs', `slurm-${slurmJob}_${process.env['SLURM_ARRAY_TASK_ID']}.log`) : undefined;
-      const outcome = await runTrial(dir, trial, {
-        logged: (record) => process.stdout.write(`epoch ${record.epoch}: train loss ${record.train.loss.toFixed(4)}, test accuracy ${(record.test.accuracy * 100).toFixed(1)} %\n`),
-      }, log);
-      process.stdout.write(`trial ${trial.id}: ${outcome.action === 'skipped' ? 'already finished' : `${outcome.action === 'resumed' ? 'resumed and ' : ''}finished`}\n`);
-      if (process.send) {
-        process.off('disconnect', orphaned);
-        process.disconnect();
+      try {
+        const which = options.trial ?? process.env['SLURM_ARRAY_TASK_ID'];
+        if (which === undefined) throw new InvalidArgumentError('give --trial or run as a Slurm array task (SLURM_ARRAY_TASK_ID)');
+        if (options.threads !== undefined) setNumThreads(options.threads);
+        const trial = findTrial(dir, which);
+        process.stdout.write(`trial ${trial.id} (${trial.index}) of ${dir} on pid ${process.pid}\n`);
+        const slurmJob = process.env['SLURM_ARRAY_JOB_ID'];
+        const log = slurmJob ? path.join('logs', `slurm-${slurmJob}_${process.env['SLURM_ARRAY_TASK_ID']}.log`) : undefined;
+        const outcome = await runTrial(dir, trial, {
+          logged: (record) => process.stdout.write(`epoch ${record.epoch}: train loss ${record.train.loss.toFixed(4)}, test accuracy ${(record.test.accuracy * 100).toFixed(1)} %\n`),
+        }, log);
+        process.stdout.write(`trial ${trial.id}: ${outcome.action === 'skipped' ? 'already finished' : `${outcome.action === 'resumed' ? 'resumed and ' : ''}finished`}\n`);
+      } finally {
+        if (process.send) {
+          process.off('disconnect', orphaned);
+          process.disconnect();
+        }
       }
     });
   program

@@ -69,7 +69,14 @@ export function slurmJobs(sweepDir: string): SlurmJob[] {
 
 /** Array tasks of a job still known to squeue, by task index: PENDING, RUNNING, … */
 export function queuedTasks(jobId: string): Map<number, string> {
-  const out = slurmCommand('squeue', ['-h', '-r', '-j', jobId, '-o', '%i %T']);
+  let out: string;
+  try {
+    out = slurmCommand('squeue', ['-h', '-r', '-j', jobId, '-o', '%i %T']);
+  } catch (error) {
+    // A job past the controller's MinJobAge is unknown to it: nothing of it is queued.
+    if (/Invalid job id/i.test((error as Error).message)) return new Map();
+    throw error;
+  }
   const tasks = new Map<number, string>();
   for (const line of out.split('\n')) {
     const match = /^\s*\d+_(\d+)\s+(\S+)/.exec(line);
@@ -89,11 +96,30 @@ export function taskEndStates(jobId: string): Map<number, { state: string; exitC
   }
   const states = new Map<number, { state: string; exitCode: string }>();
   for (const line of out.split('\n')) {
-    const task = /\bArrayTaskId=(\d+)\b/.exec(line);
+    // One record per task that started; the tasks that never did share one record whose ArrayTaskId is
+    // a list or range (`2-5%2`, `0,3,6,9`). Tasks are told apart by ArrayTaskId, never by JobId.
+    const tasks = /\bArrayTaskId=(\S+)/.exec(line);
     const state = /\bJobState=(\S+)/.exec(line);
-    if (task && state) states.set(Number(task[1]), { state: state[1]!, exitCode: /\bExitCode=(\S+)/.exec(line)?.[1] ?? '?' });
+    if (!tasks || !state) continue;
+    for (const task of taskIndices(tasks[1]!)) states.set(task, { state: state[1]!, exitCode: /\bExitCode=(\S+)/.exec(line)?.[1] ?? '?' });
   }
   return states;
+}
+
+/**
+ * The task indices of an ArrayTaskId field: `3`, `2-5%2`, `0,3,6,9`, `0-9:3`.
+ *
+ * @example taskIndices('2-5%2') // [2, 3, 4, 5]
+ */
+export function taskIndices(field: string): number[] {
+  const indices: number[] = [];
+  for (const part of field.replace(/%\d+$/, '').split(',')) {
+    const range = /^(\d+)-(\d+)(?::(\d+))?$/.exec(part);
+    if (range) {
+      for (let i = Number(range[1]); i <= Number(range[2]); i += Number(range[3] ?? 1)) indices.push(i);
+    } else if (/^\d+$/.test(part)) indices.push(Number(part));
+  }
+  return indices;
 }
 
 /**
