@@ -182,6 +182,8 @@ launch() {
 start_munged() {
   running munged && return 0
   rm -f "$(pid_file munged)"
+  runuser -u munge -- test -w "$MUNGE_DIR" ||
+    die "the munge user cannot reach $MUNGE_DIR (a parent directory is not searchable by others, e.g. one made by mktemp -d); chmod o+x it or set INFOPLANE_SLURM_DIR elsewhere"
   say "starting munged (socket $MUNGE_SOCKET)"
   launch runuser -u munge -- munged \
     --socket="$MUNGE_SOCKET" --key-file="$MUNGE_KEY" --pid-file="$(pid_file munged)" \

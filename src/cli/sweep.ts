@@ -8,7 +8,7 @@ import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { writeAggregate } from '../sweep/aggregate.js';
 import { defaultConcurrency, runLocal } from '../sweep/local.js';
-import { cancelSlurm, followSlurm, slurmJobs, submitSlurm, writeSlurmScript } from '../sweep/slurm.js';
+import { cancelSlurm, followSlurm, scheduledTrials, slurmJobs, submitSlurm, writeSlurmScript } from '../sweep/slurm.js';
 import { loadSweepSpec, prepareSweep, readSweepFile, sweepPresetNames, type SweepFile } from '../sweep/spec.js';
 import { type TrialStatus, lockSweep, stateCounts, sweepStatus } from '../sweep/state.js';
 import { findTrial, runTrial } from '../sweep/trial.js';
@@ -38,7 +38,7 @@ interface SweepCliOptions {
 
 function counts(statuses: readonly TrialStatus[]): string {
   const c = stateCounts(statuses);
-  return `${c.finished} finished, ${c.running} running, ${c.failed} failed, ${c.interrupted} interrupted, ${c.pending} pending`;
+  return `${c.finished} finished, ${c.running} running, ${c.failed} failed, ${c.interrupted} interrupted, ${c.pending} pending${c.queued > 0 ? `, ${c.queued} queued` : ''}${c.cancelled > 0 ? `, ${c.cancelled} cancelled` : ''}`;
 }
 
 function printFailures(sweepDir: string, statuses: readonly TrialStatus[]): void {
@@ -78,7 +78,7 @@ async function startSweep(source: string, options: SweepCliOptions): Promise<voi
   const release = lockSweep(sweepDir, `infoplane sweep ${source}`);
   try {
     const sweep = prepareSweep(spec, sweepDir);
-    const before = sweepStatus(sweepDir, sweep, { remote: options.executor === 'slurm' });
+    const before = sweepStatus(sweepDir, sweep);
     process.stdout.write(`sweep ${sweep.name} in ${sweepDir}: ${sweep.settings.length} settings × ${sweep.trials.length / sweep.settings.length} seeds = ${sweep.trials.length} trials (${counts(before)})\n`);
     if (options.executor === 'slurm') {
       const script = writeSlurmScript(sweepDir, sweep, { retryFailed: options.retryFailed ?? false });
@@ -171,7 +171,7 @@ export function registerSweep(program: Command): void {
     .action((dir: string, options: { json?: boolean }) => {
       const file = readSweepFile(dir);
       const jobs = slurmJobs(dir);
-      const statuses = sweepStatus(dir, file, { remote: jobs.length > 0 });
+      const statuses = sweepStatus(dir, file, { scheduled: jobs.length > 0 ? scheduledTrials(dir, file) : new Map() });
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ name: file.name, counts: stateCounts(statuses), jobs, trials: statuses.map((s) => ({ id: s.trial.id, state: s.state, epoch: s.epoch, epochs: s.epochs, ...(s.failure ? { failure: s.failure } : {}) })) }, null, 2)}\n`);
         return;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SweepFile, Trial } from './spec.js';
-import { type TrialStatus, readFailure, recordFailure, sweepStatus, trialLog } from './state.js';
+import { RESUMABLE_STATES, type TrialStatus, readFailure, recordFailure, sweepStatus, trialLog } from './state.js';
 
 /** The infoplane command (bin/infoplane.js) beside this build. */
 const BIN = fileURLToPath(new URL('../../../bin/infoplane.js', import.meta.url));
@@ -73,7 +73,7 @@ export async function runLocal(sweepDir: string, sweep: SweepFile, options: Loca
   if (stray.length > 0) {
     throw new Error(`${sweepDir}: trial ${stray.map((status) => status.trial.id).join(', ')} is being run by another live process; stop it first`);
   }
-  const queue = statuses.filter((status) => status.state === 'pending' || status.state === 'interrupted' || (status.state === 'failed' && options.retryFailed)).map((status) => status.trial);
+  const queue = statuses.filter((status) => RESUMABLE_STATES.includes(status.state) || (status.state === 'failed' && options.retryFailed)).map((status) => status.trial);
   const outcome: LocalOutcome = {
     skipped: statuses.filter((status) => status.state === 'finished').length,
     ran: 0,

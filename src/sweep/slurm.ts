@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { writeFileAtomic } from '../store/index.js';
 import type { SweepFile } from './spec.js';
-import { readFailure, recordFailure, sweepStatus, trialStatus } from './state.js';
+import { RESUMABLE_STATES, readFailure, recordFailure, sweepStatus, trialStatus } from './state.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/infoplane.js', import.meta.url));
 
@@ -131,8 +131,8 @@ export function writeSlurmScript(sweepDir: string, sweep: SweepFile, options: { 
   for (const job of slurmJobs(sweepDir)) {
     if (queuedTasks(job.jobId).size > 0) throw new Error(`${sweepDir}: Slurm job ${job.jobId} of this sweep is still queued or running; wait for it, or cancel it with infoplane sweep cancel ${sweepDir}`);
   }
-  const statuses = sweepStatus(sweepDir, sweep, { remote: false });
-  const indices = statuses.filter((status) => status.state !== 'finished' && (status.state !== 'failed' || options.retryFailed)).map((status) => status.trial.index);
+  const statuses = sweepStatus(sweepDir, sweep);
+  const indices = statuses.filter((status) => RESUMABLE_STATES.includes(status.state) || (status.state === 'failed' && options.retryFailed)).map((status) => status.trial.index);
   if (indices.length === 0) return undefined;
   const { slurm, threadsPerTrial } = sweep.spec;
   const cpus = slurm.cpusPerTask ?? threadsPerTrial;
@@ -192,7 +192,7 @@ export async function followSlurm(sweepDir: string, sweep: SweepFile, job: Slurm
   for (;;) {
     const queued = queuedTasks(job.jobId);
     const running = [...queued.values()].filter((state) => state === 'RUNNING' || state === 'COMPLETING').length;
-    const failed = job.indices.filter((index) => !queued.has(index) && trialStatus(sweepDir, sweep.trials[index]!, { remote: true }).state !== 'finished').length;
+    const failed = job.indices.filter((index) => !queued.has(index) && trialStatus(sweepDir, sweep.trials[index]!).state !== 'finished').length;
     options.onUpdate?.({ ended: job.indices.length - queued.size, running, queued: queued.size - running, failed });
     if (queued.size === 0) break;
     await new Promise((resolve) => setTimeout(resolve, poll));
@@ -205,14 +205,14 @@ export function recordSlurmEnds(sweepDir: string, sweep: SweepFile, job: SlurmJo
   const ends = taskEndStates(job.jobId);
   for (const index of job.indices) {
     const trial = sweep.trials[index]!;
-    const status = trialStatus(sweepDir, trial, { remote: true });
-    if (status.state === 'finished') continue;
+    if (trialStatus(sweepDir, trial).state === 'finished') continue;
     const end = ends.get(index);
     const log = path.join('logs', `slurm-${job.jobId}_${index}.log`);
     const own = readFailure(sweepDir, trial);
     if (own && Date.parse(own.at) >= Date.parse(job.submittedAt)) continue;
     const exit = end ? Number(/^(\d+)/.exec(end.exitCode)?.[1] ?? Number.NaN) : Number.NaN;
     recordFailure(sweepDir, trial, {
+      cancelled: end?.state.startsWith('CANCELLED') ?? false,
       error: end ? `Slurm task ${job.jobId}_${index} ended ${end.state} (exit code ${end.exitCode}) before its run finished` : `Slurm task ${job.jobId}_${index} ended without finishing its run (its end state has left the controller)`,
       exitCode: Number.isFinite(exit) ? exit : null,
       log,
@@ -229,4 +229,19 @@ export function cancelSlurm(sweepDir: string): string[] {
     cancelled.push(job.jobId);
   }
   return cancelled;
+}
+
+/**
+ * The Slurm side of a sweep's status: the tasks its jobs have queued or running (trial index → state),
+ * with the end of each job no longer queued recorded first (its unfinished trials failed, with the
+ * scheduler's end state and the task's log). Empty for a sweep never submitted.
+ */
+export function scheduledTrials(sweepDir: string, sweep: SweepFile): Map<number, string> {
+  const scheduled = new Map<number, string>();
+  for (const job of slurmJobs(sweepDir)) {
+    const queued = queuedTasks(job.jobId);
+    if (queued.size === 0) recordSlurmEnds(sweepDir, sweep, job);
+    for (const [index, state] of queued) scheduled.set(index, state);
+  }
+  return scheduled;
 }

@@ -11,7 +11,9 @@ import { runStatusSchema } from '../store/index.js';
 import { writeFileAtomic } from '../store/index.js';
 import type { SweepFile, Trial } from './spec.js';
 
-export const TRIAL_STATES = ['pending', 'running', 'interrupted', 'finished', 'failed'] as const;
+export const TRIAL_STATES = ['pending', 'queued', 'running', 'interrupted', 'cancelled', 'finished', 'failed'] as const;
+/** States a sweep run picks up again without being asked (failed ones need --retry-failed). */
+export const RESUMABLE_STATES: readonly TrialState[] = ['pending', 'interrupted', 'cancelled'];
 export type TrialState = (typeof TRIAL_STATES)[number];
 
 export const failureSchema = z.object({
@@ -22,6 +24,8 @@ export const failureSchema = z.object({
   log: z.string().nullable(),
   at: z.string(),
   attempt: z.number().int().min(1),
+  /** Cancelled by the user (scancel): resumed by the next sweep run like an interrupted trial. */
+  cancelled: z.boolean().default(false),
 }).strict();
 export type TrialFailure = z.output<typeof failureSchema>;
 
@@ -48,17 +52,17 @@ export function readFailure(sweepDir: string, trial: Trial): TrialFailure | unde
   if (!existsSync(file)) return undefined;
   try {
     const parsed = failureSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : { error: `${file} is not a valid failure record`, exitCode: null, log: null, at: '', attempt: 1 };
+    return parsed.success ? parsed.data : { error: `${file} is not a valid failure record`, exitCode: null, log: null, at: '', attempt: 1, cancelled: false };
   } catch {
-    return { error: `${file} is not valid JSON`, exitCode: null, log: null, at: '', attempt: 1 };
+    return { error: `${file} is not valid JSON`, exitCode: null, log: null, at: '', attempt: 1, cancelled: false };
   }
 }
 
 /** Records that the trial's process failed (the attempt counted from the previous record). */
-export function recordFailure(sweepDir: string, trial: Trial, failure: Omit<TrialFailure, 'at' | 'attempt'>): void {
+export function recordFailure(sweepDir: string, trial: Trial, failure: Omit<TrialFailure, 'at' | 'attempt' | 'cancelled'> & { cancelled?: boolean }): void {
   const previous = readFailure(sweepDir, trial);
   mkdirSync(path.join(sweepDir, 'failures'), { recursive: true });
-  const record: TrialFailure = { ...failure, at: new Date().toISOString(), attempt: (previous?.attempt ?? 0) + 1 };
+  const record: TrialFailure = { ...failure, cancelled: failure.cancelled ?? false, at: new Date().toISOString(), attempt: (previous?.attempt ?? 0) + 1 };
   writeFileAtomic(failureFile(sweepDir, trial), `${JSON.stringify(record, null, 2)}\n`);
 }
 
@@ -77,12 +81,18 @@ function alive(pid: number): boolean {
   }
 }
 
+export interface StatusOptions {
+  /** Trial index → Slurm state (PENDING, RUNNING, …) of the trials a scheduler holds. */
+  scheduled?: ReadonlyMap<number, string>;
+}
+
 /**
- * One trial's state: finished (its run finished), failed (a failure recorded and not since resolved, or
- * its run failed), running (status running, written by a live process on this host, or by any host when
- * `remote`), interrupted (a run that stopped part-way: resumable), pending (nothing written yet).
+ * One trial's state: finished (its run finished); running (the scheduler says so, or its status is
+ * running and written by a live process on this host); queued (waiting in the scheduler); failed (a
+ * failure recorded and not since resolved, or its run failed); cancelled (by scancel); interrupted (a
+ * run that stopped part-way); pending (nothing written yet). The last three are resumed by the next run.
  */
-export function trialStatus(sweepDir: string, trial: Trial, options: { remote?: boolean } = {}): TrialStatus {
+export function trialStatus(sweepDir: string, trial: Trial, options: StatusOptions = {}): TrialStatus {
   const runDir = path.join(sweepDir, trial.dir);
   const failure = readFailure(sweepDir, trial);
   const statusFile = path.join(runDir, 'status.json');
@@ -98,14 +108,17 @@ export function trialStatus(sweepDir: string, trial: Trial, options: { remote?: 
   const base = { trial, epoch: status?.epoch ?? -1, epochs: status?.epochs ?? trial.config.epochs, failure };
   if (status?.state === 'finished') return { ...base, state: 'finished', failure: undefined };
   // A retried trial keeps its last failure record until it finishes.
-  const live = status?.state === 'running' && (options.remote || ((status.host === undefined || status.host === os.hostname()) && alive(status.pid)));
+  const scheduled = options.scheduled?.get(trial.index);
+  if (scheduled === 'RUNNING' || scheduled === 'COMPLETING') return { ...base, state: 'running' };
+  if (scheduled !== undefined) return { ...base, state: 'queued' };
+  const live = status?.state === 'running' && (status.host === undefined || status.host === os.hostname()) && alive(status.pid);
   if (live) return { ...base, state: 'running' };
-  if (failure) return { ...base, state: 'failed' };
-  if (status?.state === 'failed') return { ...base, state: 'failed', failure: { error: status.error ?? 'the run failed', exitCode: null, log: trialLog(trial), at: status.updatedAt, attempt: 1 } };
+  if (failure) return { ...base, state: failure.cancelled ? 'cancelled' : 'failed' };
+  if (status?.state === 'failed') return { ...base, state: 'failed', failure: { error: status.error ?? 'the run failed', exitCode: null, log: trialLog(trial), at: status.updatedAt, attempt: 1, cancelled: false } };
   return { ...base, state: existsSync(path.join(runDir, 'config.json')) ? 'interrupted' : 'pending' };
 }
 
-export function sweepStatus(sweepDir: string, sweep: SweepFile, options: { remote?: boolean } = {}): TrialStatus[] {
+export function sweepStatus(sweepDir: string, sweep: SweepFile, options: StatusOptions = {}): TrialStatus[] {
   return sweep.trials.map((trial) => trialStatus(sweepDir, trial, options));
 }
 
