@@ -242,6 +242,36 @@ describe('store safety', () => {
     });
   });
 
+  it('checkpoints unlogged epochs by time: none between logged epochs within checkpointSeconds, every one at 0, and a resume from an unlogged epoch’s checkpoint equals the uninterrupted run', async () => {
+    const sparse = { ...tinyConfig, epochs: 12, logEpochs: [0, 6, 12], dynamics: { kdeDerivativeSamples: 50 } };
+    /** The epoch of the checkpoint on disk after each epoch. */
+    const checkpointEpochs = async (checkpointSeconds: number, dir: string, stopAt?: number): Promise<number[]> => {
+      const seen: number[] = [];
+      const reporter = {
+        epochEnd: ({ epoch }: { epoch: number }) => {
+          const checkpoint = RunStore.open(dir).loadCheckpoint()!;
+          seen.push(checkpoint.epoch);
+          for (const t of checkpoint.tensors.values()) t.dispose();
+          if (epoch === stopAt) throw new Error('stopped here');
+        },
+      };
+      const run = runExperiment({ config: resolveConfig({ ...sparse, checkpointSeconds }), out: dir, reporter });
+      if (stopAt === undefined) await run;
+      else await assert.rejects(run, /stopped here/);
+      return seen;
+    };
+    assert.deepEqual(await checkpointEpochs(3600, out()), [0, 0, 0, 0, 0, 0, 6, 6, 6, 6, 6, 6, 12]);
+    assert.deepEqual(await checkpointEpochs(0, out()), [...Array(13).keys()]);
+    // Stopped after epoch 9 with a checkpoint at every epoch: resumed from 9, an unlogged epoch.
+    const stopped = out();
+    assert.deepEqual((await checkpointEpochs(0, stopped, 9)).at(-1), 9);
+    const resumed = await runExperiment({ out: stopped, resume: true });
+    const reference = await runExperiment({ config: resolveConfig({ ...sparse, checkpointSeconds: 0 }), out: out() });
+    const comparable = (records: EpochRecord[]): unknown[] => records.map(({ elapsedSeconds: _e, timings: _t, ...rest }) => rest);
+    assert.deepEqual(comparable(resumed.records), comparable(reference.records));
+    assert.deepEqual(resumed.records.map((record) => record.epoch), [0, 6, 12]);
+  });
+
   it('truncating for a resume drops later epochs and a cut-off last line, and keeps a garbled earlier line for the reader to report', () => {
     const dir = out();
     const store = RunStore.create(dir);
