@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type RunData, readRun } from '../store/index.js';
+import { isSweepDirectory } from '../sweep/spec.js';
 import { writeFileAtomic } from '../store/index.js';
 import type { Figure } from './figure.js';
 import { compareFigures, runFigures } from './figures/index.js';
@@ -39,7 +40,7 @@ const PNG_SCALE = 1.5;
  * Each figure drawn once to SVG; its PNG is rasterised from that SVG by resvg on a libuv worker while the
  * next figure is drawn (vega is single-threaded; a second thread drawing figures was slower on 2 cores).
  */
-async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigure: ReportOptions['onFigure']): Promise<string[]> {
+export async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigure: ReportOptions['onFigure']): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   // Each raster's failure is caught where it is started (no unhandled rejection while the next figure is
   // drawn) and rethrown once every raster has settled, so nothing is still writing after an error.
@@ -78,11 +79,14 @@ export async function writeFigure(figure: Figure, file: string): Promise<void> {
 }
 
 /**
- * Writes `report.html` and `figures/*.svg|png` for the run in `runDir`.
+ * Writes `report.html` and `figures/*.svg|png` for the run in `runDir` (or, for a sweep directory, the
+ * sweep's report: sweep-report.ts).
  *
  * @example const { html } = await writeReport('runs/fig5-mlp');
  */
 export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<ReportOutcome> {
+  // A sweep directory gets the sweep's report (averaged planes); its trials are runs of their own.
+  if (isSweepDirectory(runDir)) return (await import('./sweep-report.js')).writeSweepReport(runDir, options);
   const run = readRun(runDir);
   const out = options.out ?? runDir;
   mkdirSync(out, { recursive: true });
