@@ -61,13 +61,13 @@ export const settingSchema = z.object({
 export const trialSchema = z.object({
   index: z.number().int().min(0),
   /** Stable: from the varying grid values and the seed, e.g. `activation-relu_seed-3`. */
-  id: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  id: z.string().regex(/^(?!\.{1,2}$)[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-", not "." or ".."'),
   setting: z.number().int().min(0),
   seed: z.number().int().min(0),
-  /** The run directory, relative to the sweep directory. */
+  /** The run directory, relative to the sweep directory: always trials/ID (readers never follow another path). */
   dir: z.string(),
   config: experimentConfigSchema,
-}).strict();
+}).strict().refine((trial) => trial.dir === `trials/${trial.id}`, { message: 'a trial\'s dir is trials/<its id>', path: ['dir'] });
 
 export const sweepFileSchema = z.object({
   schemaVersion: z.literal(SWEEP_SCHEMA_VERSION),

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RunsDirectory } from './runs-directory.js';
+import type { SweepsDirectory } from './sweeps-directory.js';
 import { compareView, runView } from './views.js';
 
 /** The run names of a `?runs=a,b` query, in order, each once. */
@@ -19,8 +20,16 @@ export function notFound(reply: FastifyReply, what: string): FastifyReply {
   return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `${what} is not a run of this dashboard` });
 }
 
-export function registerApi(app: FastifyInstance, runs: RunsDirectory): void {
+export function registerApi(app: FastifyInstance, runs: RunsDirectory, sweeps: SweepsDirectory): void {
   app.get('/api/runs', async () => runs.list());
+
+  app.get('/api/sweeps', async () => sweeps.list());
+
+  app.get<{ Params: { name: string } }>('/api/sweeps/:name', async (request, reply) => {
+    const view = sweeps.view(request.params.name);
+    if (!view) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `${JSON.stringify(request.params.name)} is not a sweep of this dashboard` });
+    return view;
+  });
 
   app.get<{ Params: { name: string } }>('/api/runs/:name', async (request, reply) => {
     const read = runs.read(request.params.name);

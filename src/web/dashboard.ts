@@ -16,6 +16,7 @@ import { EventHub, registerEvents } from './events.js';
 import { BROWSER_LIBRARIES, packageFile } from '../report/html.js';
 import { VENDOR_SCRIPTS, registerPages } from './pages.js';
 import { RunsDirectory } from './runs-directory.js';
+import { SweepsDirectory } from './sweeps-directory.js';
 import { StoreWatcher } from './store-watcher.js';
 
 export interface DashboardOptions {
@@ -80,6 +81,7 @@ function checkOptions(options: DashboardOptions): Required<DashboardOptions> {
  */
 export async function buildDashboard(runsDir: string, options: { loopbackOnly?: boolean } = {}): Promise<{ app: FastifyInstance; runs: RunsDirectory; hub: EventHub }> {
   const runs = new RunsDirectory(runsDir);
+  const sweeps = new SweepsDirectory(runsDir);
   const hub = new EventHub();
   const app = Fastify({ forceCloseConnections: true });
   app.addHook('onClose', async () => hub.close());
@@ -115,8 +117,8 @@ export async function buildDashboard(runsDir: string, options: { loopbackOnly?: 
     return reply.code(status).send({ statusCode: status, error: status === 404 ? 'Not Found' : 'Error', message: status === 404 ? 'not found' : error.message });
   });
 
-  registerApi(app, runs);
-  registerPages(app, runs);
+  registerApi(app, runs, sweeps);
+  registerPages(app, runs, sweeps);
   registerEvents(app, hub, (client) => hub.send('runs', runs.list(), client));
   return { app, runs, hub };
 }

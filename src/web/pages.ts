@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { compareNames } from './api.js';
 import type { RunsDirectory } from './runs-directory.js';
+import type { SweepsDirectory } from './sweeps-directory.js';
 import path from 'node:path';
 import { BROWSER_LIBRARIES, escapeHtml } from '../report/html.js';
 
@@ -49,7 +50,7 @@ function notFoundPage(what: string): string {
   });
 }
 
-export function registerPages(app: FastifyInstance, runs: RunsDirectory): void {
+export function registerPages(app: FastifyInstance, runs: RunsDirectory, sweeps: SweepsDirectory): void {
   // Browsers ask for it on every page; there is none.
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
 
@@ -61,6 +62,7 @@ export function registerPages(app: FastifyInstance, runs: RunsDirectory): void {
 ${NOTICES}
 <main>
 <table id="runs" class="runs"><thead><tr><th></th><th>run</th><th>state</th><th>logged epochs</th><th>last epoch</th><th>test accuracy</th><th>headline (last layer)</th><th>I(X;T) bits</th><th>I(Y;T) bits</th><th>notices</th></tr></thead><tbody></tbody></table>
+<table id="sweeps" class="runs" hidden><thead><tr><th>sweep</th><th>settings</th><th>trials</th><th>progress</th></tr></thead><tbody></tbody></table>
 <p class="empty" id="no-runs" hidden>No run in this directory yet: runs that <code>infoplane run --out</code> writes here appear by themselves.</p>
 <p><button id="compare" type="button" disabled>compare selected runs</button></p>
 </main>`,
@@ -76,6 +78,20 @@ ${NOTICES}
       body: `<header><a href="/">← runs</a><h1 id="title"></h1><span class="state" id="state"></span><span class="where" id="progress"></span></header>
 ${NOTICES}
 <main id="figures"><p class="empty">loading…</p></main>`,
+    }));
+  });
+
+  app.get<{ Params: { name: string } }>('/sweeps/:name', async (request, reply) => {
+    const { name } = request.params;
+    if (!sweeps.has(name)) return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(JSON.stringify(name)));
+    return reply.type('text/html; charset=utf-8').send(shell({
+      title: `sweep ${name}`,
+      script: 'sweep.js',
+      data: { sweep: name },
+      body: `<header><a href="/">← runs</a><h1 id="title"></h1><span class="where" id="progress"></span></header>
+${NOTICES}
+<main><table id="trials" class="runs"><thead><tr><th>trial</th><th>setting</th><th>seed</th><th>state</th><th>epoch</th><th>error</th></tr></thead><tbody></tbody></table>
+<div id="figures"><p class="empty">loading…</p></div></main>`,
     }));
   });
 

@@ -58,4 +58,26 @@ async function refresh() {
   }
 }
 
+// Sweeps: a row each with its progress, polled (their trials live below the runs directory's own entries).
+const sweepBody = document.querySelector('#sweeps tbody');
+async function refreshSweeps() {
+  try {
+    const sweeps = await getJson('/api/sweeps');
+    document.getElementById('sweeps').hidden = sweeps.length === 0;
+    sweepBody.replaceChildren(...sweeps.map((sweep) => {
+      const counts = sweep.counts;
+      const progress = counts ? Object.entries(counts).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`).join(', ') : (sweep.error ?? 'cannot be read');
+      return element('tr', { 'data-sweep': sweep.name },
+        element('td', {}, element('a', { href: `/sweeps/${encodeURIComponent(sweep.name)}` }, sweep.name)),
+        element('td', { class: 'number' }, String(sweep.settings)), element('td', { class: 'number' }, String(sweep.trials)),
+        element('td', {}, progress));
+    }));
+    page.sweeps = sweeps.map((sweep) => sweep.name);
+  } catch (error) {
+    showNotices([{ level: 'warning', file: 'dashboard', message: `the sweep list could not be read: ${error.message}` }]);
+  }
+  window.setTimeout(refreshSweeps, 2000);
+}
+
 subscribe({ onOpen: refresh, onRuns: show });
+refreshSweeps();
