@@ -79,6 +79,21 @@ describe('local sweeps', () => {
     assert.equal(sweepStatus(out, sweep)[2]!.failure!.attempt, 2);
   });
 
+  it('Slurm missing: a clear error saying what was run, and the sweep directory left consistent', () => {
+    const file = specFile('noslurm', { base, seeds: 2 });
+    const out = path.join(root, 'noslurm-sweep');
+    const result = spawnSync(process.execPath, [bin, 'sweep', file, '--executor', 'slurm', '--out', out, '--quiet'], { encoding: 'utf8', env: { ...process.env, PATH: path.join(root, 'no-such-bin') } });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /ran `sbatch --parsable \S+sweep\.sbatch`: sbatch was not found\. Is Slurm installed and on PATH here\?/);
+    assert.ok(!existsSync(path.join(out, 'sweep.lock')), 'the lock is released');
+    assert.ok(!existsSync(path.join(out, 'slurm', 'jobs.json')), 'no job recorded');
+    assert.deepEqual(sweepStatus(out, readSweepFile(out)).map((status) => status.state), ['pending', 'pending']);
+    // The same directory then runs locally.
+    const local = spawnSync(process.execPath, [bin, 'sweep', file, '--out', out, '--quiet'], { encoding: 'utf8' });
+    assert.equal(local.status, 0, local.stderr);
+    assert.match(local.stdout, /2 finished/);
+  });
+
   it('killed with SIGKILL mid-trial: another sweep command is refused meanwhile, the child stops, and the re-run resumes to the uninterrupted records', async () => {
     const file = specFile('killed', { base: { ...base, epochs: 60, optimizer: { type: 'adam', learningRate: 0.01 }, batchSize: 128 }, grid: { 'model.activation': ['tanh', 'relu'] }, seeds: 1 });
     const out = path.join(root, 'killed-sweep');
