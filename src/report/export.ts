@@ -5,7 +5,7 @@
  * columns beside it. CSV (RFC 4180 quoting, written here: ten lines do not need a dependency) or JSON Lines.
  */
 import type { RunData } from '../store/index.js';
-import { estimatorLabel, finite } from './figures/plane-data.js';
+import { estimatorLabel, finite, isBoundedEstimator } from './figures/plane-data.js';
 
 export const EXPORT_COLUMNS = [
   'run', 'epoch', 'layer', 'estimator', 'method', 'quantity', 'bound', 'value',
@@ -13,8 +13,6 @@ export const EXPORT_COLUMNS = [
 ] as const;
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
 
-/** Estimators whose estimates are bounds (lower ≤ upper); the others give one value. */
-const BOUNDED_ESTIMATORS = new Set(['kde']);
 
 /** Every row of the runs' table, in run, epoch, layer, estimate order. */
 export function* exportRows(runs: readonly RunData[]): Generator<ExportRow> {
@@ -39,7 +37,7 @@ export function* exportRows(runs: readonly RunData[]): Generator<ExportRow> {
           for (const quantity of ['ixt', 'iyt', 'ht'] as const) {
             const { lower, upper } = estimate[quantity];
             // By the estimator, not by the numbers: a saturated KDE estimate's bounds can be equal (or one ulp apart).
-            const bounds: [string, number][] = BOUNDED_ESTIMATORS.has(estimate.estimator) ? [['lower', lower], ['upper', upper]] : [['value', upper]];
+            const bounds: [string, number][] = isBoundedEstimator(estimate.estimator) ? [['lower', lower], ['upper', upper]] : [['value', upper]];
             for (const [bound, value] of bounds) {
               yield { ...shared, estimator: estimatorLabel(estimate), method: estimate.method, quantity, bound, value: finite(value) };
             }

@@ -40,7 +40,7 @@ const PNG_SCALE = 1.5;
  * Each figure drawn once to SVG; its PNG is rasterised from that SVG by resvg on a libuv worker while the
  * next figure is drawn (vega is single-threaded; a second thread drawing figures was slower on 2 cores).
  */
-export async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigure: ReportOptions['onFigure']): Promise<string[]> {
+async function writeFigureFiles(figures: readonly Figure[], dir: string, onFigure: ReportOptions['onFigure']): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   // Each raster's failure is caught where it is started (no unhandled rejection while the next figure is
   // drawn) and rethrown once every raster has settled, so nothing is still writing after an error.
@@ -70,6 +70,20 @@ export async function writeFigureFiles(figures: readonly Figure[], dir: string, 
   return figures.flatMap((figure) => [path.join(dir, `${figure.id}.svg`), path.join(dir, `${figure.id}.png`)]);
 }
 
+/**
+ * Writes a report page into `out`: `report.html` with the sections and figures, and (unless
+ * `figureFiles` is false) each figure as SVG and PNG under `figures/`. The run, comparison and sweep
+ * reports are each this page with their own sections and figures.
+ */
+export async function writeReportPage(out: string, page: { title: string; sections: string[]; figures: Figure[]; notices: RunData['notices'] }, options: ReportOptions = {}): Promise<ReportOutcome> {
+  mkdirSync(out, { recursive: true });
+  const withFiles = options.figureFiles ?? true;
+  const files = withFiles ? await writeFigureFiles(page.figures, path.join(out, 'figures'), options.onFigure) : [];
+  const html = path.join(out, 'report.html');
+  writeFileAtomic(html, reportHtml({ title: page.title, sections: page.sections, figures: page.figures, ...(withFiles ? { figureFiles: 'figures/' } : {}) }));
+  return { html, files, figures: page.figures, notices: page.notices };
+}
+
 /** Writes one figure to `file`, as SVG or PNG by its extension. */
 export async function writeFigure(figure: Figure, file: string): Promise<void> {
   const extension = path.extname(file).toLowerCase();
@@ -88,19 +102,12 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   // A sweep directory gets the sweep's report (averaged planes); its trials are runs of their own.
   if (isSweepDirectory(runDir)) return (await import('./sweep-report.js')).writeSweepReport(runDir, options);
   const run = readRun(runDir);
-  const out = options.out ?? runDir;
-  mkdirSync(out, { recursive: true });
-  const figures = runFigures(run);
-  const withFiles = options.figureFiles ?? true;
-  const files = withFiles ? await writeFigureFiles(figures, path.join(out, 'figures'), options.onFigure) : [];
-  const html = path.join(out, 'report.html');
-  writeFileAtomic(html, reportHtml({
+  return writeReportPage(options.out ?? runDir, {
     title: `${run.name} — infoplane report`,
     sections: [descriptionHtml(run), noticesHtml(run.notices), finalEstimatesHtml(run.records.at(-1)), hypothesisHtml(run), configHtml(run)],
-    figures,
-    ...(withFiles ? { figureFiles: 'figures/' } : {}),
-  }));
-  return { html, files, figures, notices: run.notices };
+    figures: runFigures(run),
+    notices: run.notices,
+  }, options);
 }
 
 /**
@@ -112,21 +119,15 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
 export async function writeComparison(runDirs: readonly string[], options: ReportOptions & { out: string }): Promise<ReportOutcome> {
   if (runDirs.length < 2) throw new Error(`compare needs at least two runs, got ${runDirs.length}`);
   const runs = runDirs.map((dir) => readRun(dir));
-  mkdirSync(options.out, { recursive: true });
-  const figures = compareFigures(runs);
-  const withFiles = options.figureFiles ?? true;
-  const files = withFiles ? await writeFigureFiles(figures, path.join(options.out, 'figures'), options.onFigure) : [];
-  const html = path.join(options.out, 'report.html');
   const notices = runs.flatMap((run) => run.notices.map((notice) => ({ ...notice, file: `${run.name}/${notice.file}` })));
-  writeFileAtomic(html, reportHtml({
+  return writeReportPage(options.out, {
     title: `${runs.map((run) => run.name).join(' vs ')} — infoplane comparison`,
     sections: [
       `<h1>${escapeHtml(runs.map((run) => run.name).join(' · '))}</h1>`,
       noticesHtml(notices),
       ...runs.map((run) => `${descriptionHtml(run).replace('<h1>', '<h2>').replace('</h1>', '</h2>')}${finalEstimatesHtml(run.records.at(-1))}`),
     ],
-    figures,
-    ...(withFiles ? { figureFiles: 'figures/' } : {}),
-  }));
-  return { html, files, figures, notices };
+    figures: compareFigures(runs),
+    notices,
+  }, options);
 }

@@ -3,16 +3,14 @@
  * sweep directory alone — sweep.json, the trials' run directories through the run-store reader, and
  * the aggregate (the written one when it covers the trials finished now, else computed afresh).
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { readRun, type RunData } from '../store/index.js';
-import { writeFileAtomic } from '../store/index.js';
 import { type AggregateInfo, aggregateSweep, readAggregate } from '../sweep/aggregate.js';
 import { readSweepFile, type SweepFile } from '../sweep/spec.js';
 import { type TrialStatus, stateCounts, sweepStatus } from '../sweep/state.js';
 import { MAX_SEED_CURVES, type SweepData, sweepFigures } from './figures/sweep.js';
-import { escapeHtml, reportHtml } from './html.js';
-import { type ReportOptions, type ReportOutcome, writeFigureFiles } from './report.js';
+import { escapeHtml } from './html.js';
+import { type ReportOptions, type ReportOutcome, writeReportPage } from './report.js';
 
 /** The aggregate to draw: the written one if it averaged exactly the trials finished now. */
 function currentAggregate(sweepDir: string, sweep: SweepFile, statuses: readonly TrialStatus[]): ReturnType<typeof aggregateSweep> {
@@ -65,17 +63,10 @@ ${rows}
  */
 export async function writeSweepReport(sweepDir: string, options: ReportOptions = {}): Promise<ReportOutcome> {
   const data = readSweepData(sweepDir);
-  const out = options.out ?? sweepDir;
-  mkdirSync(out, { recursive: true });
-  const figures = sweepFigures(data);
-  const withFiles = options.figureFiles ?? true;
-  const files = withFiles ? await writeFigureFiles(figures, path.join(out, 'figures'), options.onFigure) : [];
-  const html = path.join(out, 'report.html');
-  writeFileAtomic(html, reportHtml({
+  return writeReportPage(options.out ?? sweepDir, {
     title: `${data.sweep.name} — infoplane sweep report`,
     sections: [sweepDescriptionHtml(data.sweep, data.info, data.statuses)],
-    figures,
-    ...(withFiles ? { figureFiles: 'figures/' } : {}),
-  }));
-  return { html, files, figures, notices: [] };
+    figures: sweepFigures(data),
+    notices: [],
+  }, options);
 }

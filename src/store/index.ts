@@ -6,7 +6,7 @@ export {
   type EpochRecord, type LayerRecord, type EstimateRecord, type GradientRecord, type HistogramRecord, type KdeDerivativeRecord,
   type LossDynamicsRecord, type StepCheckRecord, type Timings, type RunConfigFile, type RunInfo, type RunState, type RunStatus, type RunSummaryRecord,
 } from './schemas.js';
-export { RunStore, writeFileAtomic, epochDirectory, type Checkpoint } from './run-store.js';
+export { RunStore, readRunStatus, writeFileAtomic, epochDirectory, type Checkpoint } from './run-store.js';
 export {
   readRun, readRunConfig, readMetricsFile, readExamples, RunFormatError, type RunData, type RunNotice, type RunExamples, type ExampleActivation,
 } from './reader.js';

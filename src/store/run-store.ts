@@ -54,20 +54,6 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   }
 }
 
-function readJson<T>(file: string): T {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    fileError(file, 'read', error);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
 export interface Checkpoint {
   epoch: number;
   tensors: Map<string, Tensor>;
@@ -77,6 +63,23 @@ export interface Checkpoint {
 /** The folder of a logged epoch's arrays: `epoch-000042`. */
 export function epochDirectory(epoch: number): string {
   return `epoch-${String(epoch).padStart(6, '0')}`;
+}
+
+/**
+ * A run directory's status.json through its schema, or undefined when it is missing, not JSON or not
+ * valid (the run's state is then unknown). Written whole by rename, it is never seen half-written.
+ */
+export function readRunStatus(dir: string): RunStatus | undefined {
+  const file = path.join(dir, 'status.json');
+  if (!existsSync(file)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = runStatusSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export class RunStore {
@@ -126,9 +129,7 @@ export class RunStore {
 
   /** status.json through its schema, or undefined when it is missing or not valid (the run's state is then unknown). */
   readStatus(): RunStatus | undefined {
-    if (!existsSync(this.file('status.json'))) return undefined;
-    const parsed = runStatusSchema.safeParse(readJson<unknown>(this.file('status.json')));
-    return parsed.success ? parsed.data : undefined;
+    return readRunStatus(this.dir);
   }
 
   writeSummary(summary: RunSummaryRecord): void {

@@ -11,14 +11,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import jStat from 'jstat';
 import { z } from 'zod';
-import { estimatorLabel } from '../report/figures/plane-data.js';
+import { estimatorLabel, isBoundedEstimator } from '../report/figures/plane-data.js';
 import { type EpochRecord, readRun, writeFileAtomic } from '../store/index.js';
 import { parseWithSchema } from '../schema.js';
 import { type SweepFile, readSweepFile } from './spec.js';
 import { sweepStatus } from './state.js';
 
-/** Estimators whose estimates are bounds (lower ≤ upper); the others give one value (as the export has it). */
-const BOUNDED_ESTIMATORS = new Set(['kde']);
 
 export const AGGREGATE_SCHEMA_VERSION = 1;
 
@@ -90,7 +88,7 @@ export function* observations(record: EpochRecord): Generator<Observation> {
       const where = { epoch: record.epoch, layer: layer.name, estimator: estimatorLabel(estimate), method: estimate.method };
       for (const quantity of ['ixt', 'iyt', 'ht'] as const) {
         const { lower, upper } = estimate[quantity];
-        if (BOUNDED_ESTIMATORS.has(estimate.estimator)) {
+        if (isBoundedEstimator(estimate.estimator)) {
           yield { ...where, quantity, bound: 'lower', value: lower };
           yield { ...where, quantity, bound: 'upper', value: upper };
         } else {

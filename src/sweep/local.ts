@@ -9,12 +9,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SweepFile, Trial } from './spec.js';
+import { INFOPLANE_BIN as BIN } from './trial.js';
 import { RESUMABLE_STATES, type TrialStatus, readFailure, recordFailure, sweepStatus, trialLog } from './state.js';
 
-/** The infoplane command (bin/infoplane.js) beside this build. */
-const BIN = fileURLToPath(new URL('../../../bin/infoplane.js', import.meta.url));
 
 export interface LocalOptions {
   /** Trials at once (default: cores ÷ threads per trial, at least 1). */

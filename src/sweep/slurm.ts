@@ -9,13 +9,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { writeFileAtomic } from '../store/index.js';
 import type { SweepFile } from './spec.js';
+import { INFOPLANE_BIN as BIN } from './trial.js';
 import { RESUMABLE_STATES, readFailure, recordFailure, sweepStatus, trialStatus } from './state.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/infoplane.js', import.meta.url));
 
 const jobSchema = z.object({ jobId: z.string(), submittedAt: z.string(), script: z.string(), indices: z.array(z.number().int()) }).strict();
 export type SlurmJob = z.output<typeof jobSchema>;

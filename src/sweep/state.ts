@@ -7,8 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { runStatusSchema } from '../store/index.js';
-import { writeFileAtomic } from '../store/index.js';
+import { readRunStatus, writeFileAtomic } from '../store/index.js';
 import type { SweepFile, Trial } from './spec.js';
 
 export const TRIAL_STATES = ['pending', 'queued', 'running', 'interrupted', 'cancelled', 'finished', 'failed'] as const;
@@ -95,16 +94,7 @@ export interface StatusOptions {
 export function trialStatus(sweepDir: string, trial: Trial, options: StatusOptions = {}): TrialStatus {
   const runDir = path.join(sweepDir, trial.dir);
   const failure = readFailure(sweepDir, trial);
-  const statusFile = path.join(runDir, 'status.json');
-  let status: z.output<typeof runStatusSchema> | undefined;
-  if (existsSync(statusFile)) {
-    try {
-      const parsed = runStatusSchema.safeParse(JSON.parse(readFileSync(statusFile, 'utf8')));
-      if (parsed.success) status = parsed.data;
-    } catch {
-      // A status being replaced is renamed into place whole; anything else is an unknown state, read as interrupted.
-    }
-  }
+  const status = readRunStatus(runDir);
   const base = { trial, epoch: status?.epoch ?? -1, epochs: status?.epochs ?? trial.config.epochs, failure };
   if (status?.state === 'finished') return { ...base, state: 'finished', failure: undefined };
   // A retried trial keeps its last failure record until it finishes.

@@ -6,9 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runExperiment, type RunReporter } from '../experiment/runner.js';
 import { readSweepFile, type Trial } from './spec.js';
 import { clearFailure, recordFailure, trialLog, trialStatus } from './state.js';
+
+/** The infoplane command (bin/infoplane.js) beside this build: what runs `sweep trial` in a child process or a Slurm task. */
+export const INFOPLANE_BIN = fileURLToPath(new URL('../../../bin/infoplane.js', import.meta.url));
 
 export interface TrialOutcome {
   trial: Trial;

@@ -10,8 +10,8 @@ import path from 'node:path';
 import type { Figure } from '../report/figure.js';
 import { sweepFigures } from '../report/figures/sweep.js';
 import { readSweepData } from '../report/sweep-report.js';
-import { readSweepFile } from '../sweep/spec.js';
-import { type TrialState, stateCounts, sweepStatus } from '../sweep/state.js';
+import { readSweepFile, type SweepFile } from '../sweep/spec.js';
+import { type TrialState, type TrialStatus, stateCounts, sweepStatus } from '../sweep/state.js';
 
 /** One row of the sweep list. */
 export interface SweepEntry {
@@ -56,7 +56,7 @@ export class SweepsDirectory {
     } catch {
       return [];
     }
-    return entries.filter((entry) => entry.isDirectory() && stamp(path.join(this.root, entry.name, 'sweep.json')) !== '-' && stamp(path.join(this.root, entry.name, 'sweep.json')) !== 'link')
+    return entries.filter((entry) => entry.isDirectory() && !['-', 'link'].includes(stamp(path.join(this.root, entry.name, 'sweep.json'))))
       .map((entry) => entry.name).sort();
   }
 
@@ -84,30 +84,51 @@ export class SweepsDirectory {
     return [stamp(path.join(dir, 'sweep.json')), stamp(path.join(dir, 'aggregate.json')), ...ids.flatMap((id) => ['status.json', 'metrics.jsonl'].map((file) => stamp(path.join(dir, 'trials', id, file)))), ...ids.map((id) => stamp(path.join(dir, 'failures', `${id}.json`)))].join('|');
   }
 
+  /** A message with paths inside the runs directory relative to it. */
+  private relative(error: unknown): string {
+    return (error as Error).message.replaceAll(`${this.root}${path.sep}`, '');
+  }
+
+  /** The sweep file, or the row saying why it cannot be read. */
+  private readSweep(name: string): { dir: string; sweep: SweepFile } | { entry: SweepEntry } {
+    const dir = path.join(this.root, name);
+    try {
+      return { dir, sweep: readSweepFile(dir) };
+    } catch (error) {
+      return { entry: { name, settings: 0, trials: 0, counts: null, error: this.relative(error) } };
+    }
+  }
+
+  /** The sweep's row and each trial's status (none when a trial directory is a link). */
+  private rows(name: string, dir: string, sweep: SweepFile): { entry: SweepEntry; statuses: TrialStatus[] } {
+    const base = { name, settings: sweep.settings.length, trials: sweep.trials.length };
+    try {
+      const problem = this.linkProblem(dir, sweep.trials.map((trial) => trial.id));
+      if (problem) return { entry: { ...base, counts: null, error: problem }, statuses: [] };
+      const statuses = sweepStatus(dir, sweep);
+      return { entry: { ...base, counts: stateCounts(statuses) }, statuses };
+    } catch (error) {
+      // A trial directory changing under the listing (removed, replaced) is shown, not a failed request.
+      return { entry: { ...base, counts: null, error: this.relative(error) }, statuses: [] };
+    }
+  }
+
   /** The sweep's page (cached while its files are unchanged), or undefined when `name` is not a sweep. */
   view(name: string): SweepView | undefined {
     if (!this.has(name)) return undefined;
-    const dir = path.join(this.root, name);
-    let sweep;
-    try {
-      sweep = readSweepFile(dir);
-    } catch (error) {
-      const message = (error as Error).message.replaceAll(`${this.root}${path.sep}`, '');
-      return { entry: { name, settings: 0, trials: 0, counts: null, error: message }, trials: [], figures: [], signature: `error:${message}` };
-    }
-    const ids = sweep.trials.map((trial) => trial.id);
-    const signature = this.signatureOf(dir, ids);
+    const read = this.readSweep(name);
+    if ('entry' in read) return { entry: read.entry, trials: [], figures: [], signature: `error:${read.entry.error}` };
+    const { dir, sweep } = read;
+    const signature = this.signatureOf(dir, sweep.trials.map((trial) => trial.id));
     const cached = this.cache.get(name);
     if (cached?.signature === signature) return cached.view;
-    const problem = this.linkProblem(dir, ids);
-    const statuses = problem ? [] : sweepStatus(dir, sweep);
-    const entry: SweepEntry = { name, settings: sweep.settings.length, trials: sweep.trials.length, counts: problem ? null : stateCounts(statuses), ...(problem ? { error: problem } : {}) };
+    const { entry, statuses } = this.rows(name, dir, sweep);
     let figures: Figure[] = [];
-    if (!problem && statuses.some((status) => status.state === 'finished')) {
+    if (statuses.some((status) => status.state === 'finished')) {
       try {
         figures = sweepFigures(readSweepData(dir));
       } catch (error) {
-        entry.error = `the sweep's figures could not be drawn: ${(error as Error).message.replaceAll(`${this.root}${path.sep}`, '')}`;
+        entry.error = `the sweep's figures could not be drawn: ${this.relative(error)}`;
       }
     }
     const view: SweepView = {
@@ -131,15 +152,8 @@ export class SweepsDirectory {
   /** The sweep's row alone: sweep.json and each trial's state, without the figures (the list polls it). */
   entry(name: string): SweepEntry | undefined {
     if (!this.has(name)) return undefined;
-    const dir = path.join(this.root, name);
-    try {
-      const sweep = readSweepFile(dir);
-      const problem = this.linkProblem(dir, sweep.trials.map((trial) => trial.id));
-      if (problem) return { name, settings: sweep.settings.length, trials: sweep.trials.length, counts: null, error: problem };
-      return { name, settings: sweep.settings.length, trials: sweep.trials.length, counts: stateCounts(sweepStatus(dir, sweep)) };
-    } catch (error) {
-      return { name, settings: 0, trials: 0, counts: null, error: (error as Error).message.replaceAll(`${this.root}${path.sep}`, '') };
-    }
+    const read = this.readSweep(name);
+    return 'entry' in read ? read.entry : this.rows(name, read.dir, read.sweep).entry;
   }
 
   /** Every sweep's row. */

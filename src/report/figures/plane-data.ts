@@ -33,6 +33,11 @@ function formatValue(value: number | string | boolean): string {
   return typeof value === 'number' ? String(Number(value.toPrecision(6))) : String(value);
 }
 
+/** Estimators whose estimates are bounds (lower ≤ upper); the others give one value (held in `upper`). */
+export function isBoundedEstimator(estimator: string): boolean {
+  return estimator === 'kde';
+}
+
 /**
  * How an estimator with its options is named on a panel: the same estimator with other options (KDE at
  * σ² = 1e-3 and 0.1) is another panel, and runs are compared on panels of the same name.

@@ -45,6 +45,11 @@ function panels(rows: readonly AggregateRow[]): { label: string; estimator: stri
   return [...seen.values()];
 }
 
+/** A layer's estimate in a panel (its estimator and method), if it has one. */
+function panelEstimate(layer: RunData['records'][number]['layers'][number], panel: { estimator: string; method: string }) {
+  return layer.estimates.find((candidate) => candidate.method === panel.method && estimatorLabel(candidate) === panel.estimator);
+}
+
 /** Layer names in network order (as the first trial's records have them). */
 function layerOrder(data: SweepData): string[] {
   const run = [...data.seedRuns.values()].flat()[0];
@@ -105,7 +110,7 @@ function seedPoints(data: SweepData, panel: { label: string; estimator: string; 
     for (const run of runs) {
       for (const record of run.records) {
         for (const layer of record.layers) {
-          const estimate = layer.estimates.find((candidate) => candidate.method === panel.method && estimatorLabel(candidate) === panel.estimator);
+          const estimate = panelEstimate(layer, panel);
           if (!estimate || !Number.isFinite(estimate.ixt.upper) || !Number.isFinite(estimate.iyt.upper)) continue;
           points.push({ kind: 'seed', cell: cellOf(setting), trial: run.name, layer: layer.name, epoch: record.epoch, ixt: estimate.ixt.upper, iyt: estimate.iyt.upper });
         }
@@ -242,7 +247,7 @@ export function sweepMiEpochsFigure(data: SweepData): Figure {
   const means = data.rows.filter((row) => row.estimator === panel.estimator && row.method === panel.method && curveBound(row) && (row.quantity === 'ixt' || row.quantity === 'iyt'))
     .map((row) => ({ kind: 'mean', setting: data.sweep.settings[row.setting]!.label, quantity: quantityTitle[row.quantity as 'ixt' | 'iyt'], layer: row.layer, epoch1: row.epoch + 1, mean: row.mean, lower: row.ciLower ?? row.mean, upper: row.ciUpper ?? row.mean, n: row.n }));
   const seeds = [...data.seedRuns].flatMap(([setting, runs]) => runs.flatMap((run) => run.records.flatMap((record) => record.layers.flatMap((layer) => {
-    const estimate = layer.estimates.find((candidate) => candidate.method === panel.method && estimatorLabel(candidate) === panel.estimator);
+    const estimate = panelEstimate(layer, panel);
     if (!estimate) return [];
     return (['ixt', 'iyt'] as const).filter((q) => Number.isFinite(estimate[q].upper)).map((q) => ({
       kind: 'seed', setting: data.sweep.settings[setting]!.label, quantity: quantityTitle[q], layer: layer.name, trial: run.name, epoch1: record.epoch + 1, value: estimate[q].upper,
