@@ -26,6 +26,8 @@ export interface NpyReadOptions {
 
 /** Type code (kind letter + item size, the descr without its byte-order mark) → what we read it as. */
 const NPY_TYPES: Record<string, { dtype: DType; bytes: number; make: (buffer: ArrayBuffer) => NpyData }> = {
+  // Half floats are read widened to float32 (every half is a float32 exactly), their dtype kept.
+  f2: { dtype: 'float16', bytes: 2, make: (buffer) => halfToFloat(new Uint16Array(buffer)) },
   f4: { dtype: 'float32', bytes: 4, make: (buffer) => new Float32Array(buffer) },
   f8: { dtype: 'float64', bytes: 8, make: (buffer) => new Float64Array(buffer) },
   i1: { dtype: 'int8', bytes: 1, make: (buffer) => new Int8Array(buffer) },
@@ -37,13 +39,55 @@ const NPY_TYPES: Record<string, { dtype: DType; bytes: number; make: (buffer: Ar
 };
 /** The descr numpy itself writes for each dtype we can write. */
 const NPY_DESCR: Partial<Record<DType, string>> = {
-  float32: '<f4', float64: '<f8', int8: '|i1', int16: '<i2', int32: '<i4', int64: '<i8', uint8: '|u1', bool: '|b1',
+  float16: '<f2', float32: '<f4', float64: '<f8', int8: '|i1', int16: '<i2', int32: '<i4', int64: '<i8', uint8: '|u1', bool: '|b1',
 };
-const SUPPORTED = '<f4 <f8 <i1 <i2 <i4 <i8 <u1 |u1 |i1 |b1';
+const SUPPORTED = '<f2 <f4 <f8 <i1 <i2 <i4 <i8 <u1 |u1 |i1 |b1';
 const MAGIC = '\x93NUMPY';
 /** numpy's ARRAY_ALIGN and GROWTH_AXIS_MAX_DIGITS (numpy/lib/format.py). */
 const ARRAY_ALIGN = 64;
 const GROWTH_AXIS_MAX_DIGITS = 21;
+
+/** IEEE 754 binary16 bit patterns as float32 values (exact: every half is a float32). */
+function halfToFloat(bits: Uint16Array): Float32Array {
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) {
+    const h = bits[i]!;
+    const sign = h & 0x8000 ? -1 : 1;
+    const exponent = (h >> 10) & 0x1f;
+    const fraction = h & 0x3ff;
+    out[i] = exponent === 0 ? sign * fraction * 2 ** -24
+      : exponent === 0x1f ? (fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY)
+        : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  }
+  return out;
+}
+
+/**
+ * float32 values that are halves (a float16 tensor's values, widened) as binary16 bit patterns. A value
+ * that is not a half is an error: rounding is the tensor's job (`to('float16')`), not the writer's.
+ */
+function floatToHalf(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+    const a = Math.abs(v);
+    let bits: number;
+    if (Number.isNaN(v)) bits = 0x7e00;
+    else if (a === Number.POSITIVE_INFINITY) bits = sign | 0x7c00;
+    else if (a < 2 ** -14) bits = sign | Math.round(a * 2 ** 24);
+    else {
+      const exponent = Math.floor(Math.log2(a));
+      const e = a / 2 ** exponent >= 2 ? exponent + 1 : a / 2 ** exponent < 1 ? exponent - 1 : exponent;
+      bits = sign | ((e + 15) << 10) | Math.round((a / 2 ** e - 1) * 1024);
+    }
+    out[i] = bits;
+  }
+  const back = halfToFloat(out);
+  const bad = back.findIndex((value, i) => !Object.is(value, values[i]) && !(Number.isNaN(value) && Number.isNaN(values[i]!)));
+  if (bad >= 0) throw new RangeError(`value ${values[bad]} at index ${bad} is not a float16 value; convert the tensor with to('float16') first`);
+  return out;
+}
 
 /** A value of the Python-literal subset NPY headers use: str, bool, int, tuple, list. */
 type PyValue = string | boolean | number | { kind: 'tuple' | 'list'; items: PyValue[] };
@@ -235,7 +279,7 @@ export function npyToTensor(file: string, options: NpyReadOptions = {}): Tensor 
 export function encodeNpy(data: NpyData, shape: readonly number[], dtype: DType): Buffer {
   const descr = NPY_DESCR[dtype] ?? invalid(`one of ${Object.keys(NPY_DESCR).join(', ')}`, 'dtype', dtype);
   checkShape(shape);
-  const arrayDtype = dtype === 'bool' ? 'uint8' : dtype;
+  const arrayDtype = dtype === 'bool' ? 'uint8' : dtype === 'float16' ? 'float32' : dtype;
   if (!ArrayBuffer.isView(data) || dtypeOfTypedArray(data) !== arrayDtype || data instanceof Uint8ClampedArray) {
     invalid(`a ${NPY_TYPES[descr.slice(1)]!.make(new ArrayBuffer(0)).constructor.name} for dtype ${dtype}`, 'data', data);
   }
@@ -253,11 +297,12 @@ export function encodeNpy(data: NpyData, shape: readonly number[], dtype: DType)
   preamble[6] = version;
   if (version === 1) preamble.writeUInt16LE(header.length, 8);
   else preamble.writeUInt32LE(header.length, 8);
-  const values = Buffer.from(hostOrderCopy(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, data.BYTES_PER_ELEMENT, true));
+  const raw = dtype === 'float16' ? floatToHalf(data as Float32Array) : data;
+  const values = Buffer.from(hostOrderCopy(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), 0, raw.byteLength, raw.BYTES_PER_ELEMENT, true));
   return Buffer.concat([preamble, Buffer.from(header, 'latin1'), values]);
 }
 
-/** A tensor's values as an NpyArray (float16/bfloat16 widened to float32, which keeps every value). */
+/** A tensor's values as an NpyArray (bfloat16 widened to float32, which keeps every value; float16 stays float16). */
 export function npyArrayOf(t: Tensor): NpyArray {
   const { data, shape, dtype } = arrayToWrite(t, undefined);
   return { data, shape: [...shape], dtype };
@@ -266,8 +311,9 @@ export function npyArrayOf(t: Tensor): NpyArray {
 function arrayToWrite(array: Tensor | NpyData | NpyArray, shape: readonly number[] | undefined): { data: NpyData; shape: readonly number[]; dtype: DType } {
   if (array instanceof Tensor) {
     if (shape !== undefined) invalid('no shape argument with a Tensor (it has its own)', 'shape', shape);
-    // float16/bfloat16 come out of toArray widened to float32, which keeps every value exactly.
-    const dtype = array.dtype === 'float16' || array.dtype === 'bfloat16' ? 'float32' : array.dtype;
+    // float16/bfloat16 come out of toArray widened to float32, which keeps every value exactly; float16
+    // is written as numpy's '<f2' (half the bytes), bfloat16 (which numpy lacks) as '<f4'.
+    const dtype = array.dtype === 'bfloat16' ? 'float32' : array.dtype;
     return { data: array.toArray() as NpyData, shape: array.shape, dtype };
   }
   if (ArrayBuffer.isView(array)) {

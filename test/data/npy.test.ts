@@ -138,7 +138,7 @@ describe('readNpy on malformed files: the error names the file and the problem',
   });
 
   it('dtypes we do not read, big-endian data and bool bytes other than 0/1', () => {
-    bad('c16.npy', npy(dict('<c16', '(1,)'), new Uint8Array(16)), /unsupported dtype '<c16' \(supported: <f4 <f8 <i1 <i2 <i4 <i8 <u1 \|u1 \|i1 \|b1\); convert the array before saving/);
+    bad('c16.npy', npy(dict('<c16', '(1,)'), new Uint8Array(16)), /unsupported dtype '<c16' \(supported: <f2 <f4 <f8 <i1 <i2 <i4 <i8 <u1 \|u1 \|i1 \|b1\); convert the array before saving/);
     bad('u2.npy', npy(dict('<u2', '(1,)'), new Uint8Array(2)), /unsupported dtype '<u2'/);
     bad('object.npy', npy(dict('|O', '(1,)'), new Uint8Array(8)), /unsupported dtype '\|O'/);
     bad('big.npy', npy(dict('>f4', '(1,)'), new Uint8Array(4)), /big-endian dtype '>f4' is not supported: save the array little-endian, e.g. np\.save\(path, a\.astype\('<f4'\)\)/);
@@ -178,8 +178,24 @@ describe('writeNpy and encodeNpy', () => {
     const bools = { data: new Uint8Array([1, 0]), shape: [2], dtype: 'bool' as const };
     writeNpy(target, bools);
     assert.deepEqual(readNpy(target), bools);
-    writeNpy(target, tensor([0.5, 1.5], undefined, { dtype: 'float16' }));
+    writeNpy(target, tensor([0.5, 1.5], undefined, { dtype: 'bfloat16' }));
     assert.deepEqual(readNpy(target), { data: new Float32Array([0.5, 1.5]), shape: [2], dtype: 'float32' });
+  });
+
+  it('write float16 tensors as numpy\'s <f2 and read halves back exactly (normal, subnormal, signed zero, the largest)', () => {
+    const target = path.join(dir, 'half.npy');
+    // Halves: 1 + 1/1024 (the next after 1), 2^-24 (the smallest subnormal), 65504 (the largest), -0, -2.5.
+    const values = [1 + 1 / 1024, 2 ** -24, 65504, -0, -2.5, 0.1];
+    const half = tensor(values, undefined, { dtype: 'float16' });
+    writeNpy(target, half);
+    const bytes = readFileSync(target);
+    assert.match(bytes.toString('latin1', 10, 80), /'descr': '<f2'/);
+    // 0x3c01 = 1 + 2^-10; 0x0001 = 2^-24; 0x7bff = 65504; 0x8000 = -0; 0xc100 = -2.5; 0x2e66 = 0.0999755859375 (0.1 rounded).
+    assert.deepEqual([...new Uint16Array(bytes.buffer.slice(bytes.byteOffset + bytes.length - 12, bytes.byteOffset + bytes.length))], [0x3c01, 0x0001, 0x7bff, 0x8000, 0xc100, 0x2e66]);
+    const back = readNpy(target);
+    assert.equal(back.dtype, 'float16');
+    assert.deepEqual([...back.data as Float32Array], [1 + 1 / 1024, 2 ** -24, 65504, -0, -2.5, 0.0999755859375]);
+    assert.throws(() => encodeNpy(new Float32Array([0.1]), [1], 'float16'), /0\.1.* is not a float16 value; convert the tensor with to\('float16'\)/);
   });
 
   it('pad the header so the data starts at a multiple of 64 bytes, ending it in a newline', () => {
@@ -218,7 +234,7 @@ describe('writeNpy and encodeNpy', () => {
     typeError(() => encodeNpy(new Float64Array(2), [2], 'float32'), 'Expected a Float32Array for dtype float32 for data but received Float64Array(2)');
     typeError(() => encodeNpy(new Float32Array(3), [2, 2], 'float32'), 'Expected 4 values for shape [2, 2] for data but received Float32Array(3)');
     typeError(() => encodeNpy(new Uint8Array([0, 2]), [2], 'bool'), 'Expected only 0 and 1 in bool data for data but received Uint8Array(2)');
-    typeError(() => encodeNpy(new Float32Array(1), [1], 'bfloat16'), 'Expected one of float32, float64, int8, int16, int32, int64, uint8, bool for dtype but received "bfloat16"');
+    typeError(() => encodeNpy(new Float32Array(1), [1], 'bfloat16'), 'Expected one of float16, float32, float64, int8, int16, int32, int64, uint8, bool for dtype but received "bfloat16"');
     typeError(() => encodeNpy(new Float32Array(1), [-1], 'float32'), 'Expected an array of non-negative integers for shape but received [-1]');
     typeError(() => writeNpy(path.join(dir, 'x.npy'), tensor([1]) as never, [1]), 'Expected no shape argument with a Tensor (it has its own) for shape but received [1]');
     typeError(() => writeNpy(path.join(dir, 'x.npy'), new Uint16Array(1) as never), 'Expected a Float32/Float64/Int8/Int16/Int32/BigInt64/Uint8 array for data but received Uint16Array(1)');
