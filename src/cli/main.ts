@@ -9,6 +9,9 @@ import { registerReport } from './report.js';
 import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
 import { registerSweep } from './sweep.js';
+import { registerReestimate } from './reestimate.js';
+import { registerImport } from './import.js';
+import { registerBias } from './bias.js';
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -25,6 +28,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerExport(program);
   registerServe(program);
   registerSweep(program);
+  registerReestimate(program);
+  registerImport(program);
+  registerBias(program);
   try {
     await program.parseAsync([...argv]);
     return 0;

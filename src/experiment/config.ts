@@ -4,7 +4,7 @@
  * form written to a run's config.json — complete, seeds included, enough to reproduce the run alone.
  */
 import { z } from 'zod';
-import { estimatorSpecSchema } from '../info/index.js';
+import { DEFAULT_CLUSTERING_SAMPLES, estimatorSpecSchema } from '../info/index.js';
 import { LOSSES, layerSpecSchema } from '../nn/index.js';
 import { INITIALIZERS } from '../nn/init.js';
 import { ACTIVATIONS } from '../nn/activations.js';
@@ -40,6 +40,17 @@ const datasetSchema = z.discriminatedUnion('name', [
      * random permutation whose first rint(80 % · 4096) = 3277 patterns train and the other 819 test.
      */
     testFraction: z.number().gt(0).lt(1).default(0.2),
+  }).strict(),
+  z.object({
+    /**
+     * Activations written by another framework (`infoplane import`): the run holds no network to train, so
+     * its model, optimizer and batch size are placeholders no one reads and the runner refuses it.
+     */
+    name: z.literal('imported'),
+    /** The directory the activations were imported from. */
+    from: z.string(),
+    /** What wrote them, if said (e.g. 'pytorch', 'keras'). */
+    framework: z.string().optional(),
   }).strict(),
   z.object({
     name: z.literal('npy'),
@@ -93,6 +104,14 @@ export const experimentConfigSchema = z.object({
   estimators: z.array(estimatorSpecSchema).min(1).default([{ name: 'kde', noiseVariance: 0.1 }]),
   /** For conv layers: the paper's concat and/or mean methods. */
   convMethods: z.array(z.enum(['concat', 'mean'])).min(1).default(['concat']),
+  clustering: z.object({
+    /**
+     * Each layer's class clustering at each logged epoch (src/info/clustering.ts: mean silhouette and
+     * within/between class distance ratio, Goldfeld et al. 2019's reading of compression) on the first
+     * this many probe samples; 0: off.
+     */
+    samples: z.number().int().min(0).refine((samples) => samples !== 1, 'must be 0 (off) or at least 2').default(DEFAULT_CLUSTERING_SAMPLES),
+  }).strict().default({}),
   dynamics: z.object({
     /** Per-layer gradient mean, std and SNR over each logged epoch's minibatches. */
     gradientStats: z.boolean().default(true),
@@ -125,8 +144,19 @@ export const experimentConfigSchema = z.object({
    * uninterrupted run. 0 checkpoints every epoch (an fsync each: a third of an unlogged 12-bit epoch).
    */
   checkpointSeconds: z.number().min(0).default(5),
-  /** Save activations of each logged epoch as NPY: none, the first k probe samples, or all. */
-  saveActivations: z.union([z.literal('none'), z.literal('all'), z.number().int().positive()]).default('none'),
+  /**
+   * Keep each logged epoch's probe activations (activations/epoch-N/LAYER.npy, with the probe's labels and
+   * input ids once) for re-estimation without retraining (`infoplane reestimate`): 'auto' keeps all of
+   * them when they fit `activationStorage.budgetMiB` and half the free disk, else none (what was decided,
+   * and why, is recorded in config.json's run.activations); 'all', 'none', or the first k probe samples.
+   */
+  saveActivations: z.union([z.enum(['auto', 'none', 'all']), z.number().int().positive()]).default('auto'),
+  activationStorage: z.object({
+    /** float32 keeps the values the estimators saw (re-estimation reproduces the run exactly); float16 halves the bytes. */
+    dtype: z.enum(['float32', 'float16']).default('float32'),
+    /** The most disk 'auto' may fill with activations, MiB. */
+    budgetMiB: z.number().positive().default(2048),
+  }).strict().default({}),
 }).strict();
 
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;

@@ -77,6 +77,9 @@ function loadSplits(config: ExperimentConfig): { train: Dataset; test: Dataset }
       if (dataset.testInputs && dataset.testLabels) return { train, test: userDataset('test', dataset.testInputs, dataset.testLabels) };
       return split(train, dataset.testFraction);
     }
+    case 'imported':
+      throw new Error(`this run was imported from ${dataset.from}: its network was trained elsewhere, so it cannot be trained or resumed here; `
+        + 're-estimate it (infoplane reestimate) or draw it (infoplane report)');
   }
 }
 

@@ -8,7 +8,7 @@ import { size } from '../data/dataset.js';
 import { labelEntropyBits } from '../info/index.js';
 import type { Sequential } from '../nn/index.js';
 import { engineInfo } from '../tensor/index.js';
-import { CONFIG_SCHEMA_VERSION, type RunConfigFile } from '../store/index.js';
+import { type ActivationStorage, CONFIG_SCHEMA_VERSION, type RunConfigFile } from '../store/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { ExperimentData } from './data.js';
 
@@ -28,6 +28,7 @@ export function describeRun(options: {
   model: Sequential;
   batchesPerEpoch: number;
   logEpochs: readonly number[];
+  activations: ActivationStorage;
   createdAt?: string;
 }): RunConfigFile {
   const { config, data, model } = options;
@@ -53,6 +54,7 @@ export function describeRun(options: {
         hY: labelEntropyBits(data.probe.labels, data.numClasses),
       },
       layers: model.layers.map((layer, i) => ({ name: layer.name, type: layer.type, shape: [...model.layerShapes[i]!] })),
+      activations: options.activations,
       examples: {
         probeIndices: [...data.probe.exampleIndices],
         labels: data.probe.exampleIndices.map((i) => labels[i]!),

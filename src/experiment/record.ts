@@ -1,14 +1,14 @@
 /**
  * What a logged epoch records about each layer: information estimates under each estimator and conv
- * method, gradient statistics, weight norms, an activation histogram and the KDE time derivative; and
+ * method, class clustering, gradient statistics, weight norms, an activation histogram and the KDE time derivative; and
  * about the whole network: the loss dynamics.
  */
 import type { GradientSummary } from '../dynamics/index.js';
 import type { KdeDerivative } from '../dynamics/kde-derivative.js';
-import { type Bounded, type ConvMethod, createEstimator, estimateLayer } from '../info/index.js';
+import { type Bounded, type ConvMethod, classClustering, createEstimator, estimateLayer } from '../info/index.js';
 import type { Layer } from '../nn/index.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
-import type { EstimateRecord, LayerRecord } from '../store/index.js';
+import type { ClusteringRecord, EstimateRecord, LayerRecord } from '../store/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { ProbeSet } from './data.js';
 import { histogram } from './probe.js';
@@ -23,7 +23,7 @@ export function layerEstimates(config: ExperimentConfig, activations: Tensor, pr
     const estimator = createEstimator(spec);
     for (const method of methods) {
       const estimate = estimateLayer(estimator, {
-        activations, labels: probe.labels, numClasses, inputIds: probe.inputIds, ...(spec.name === 'renyi' ? { inputs: probe.inputs } : {}),
+        activations, labels: probe.labels, numClasses, inputIds: probe.inputIds, ...(spec.name === 'renyi' || spec.name === 'ksg' ? { inputs: probe.inputs } : {}),
       }, method);
       records.push({
         estimator: spec.name,
@@ -37,6 +37,12 @@ export function layerEstimates(config: ExperimentConfig, activations: Tensor, pr
     }
   }
   return records;
+}
+
+/** The layer's class clustering on the first `config.clustering.samples` probe samples, or null when that is 0. */
+export function layerClustering(config: ExperimentConfig, activations: Tensor, probe: ProbeSet, numClasses: number): ClusteringRecord | null {
+  const { samples } = config.clustering;
+  return samples === 0 ? null : classClustering(activations, probe.labels, numClasses, { samples });
 }
 
 /** Frobenius norms of a layer's parameters by local name. */
@@ -66,7 +72,7 @@ export function layerRecord(
   shape: readonly number[],
   estimates: EstimateRecord[],
   activations: Tensor,
-  options: { gradients: ReadonlyMap<string, GradientSummary> | undefined; histogramBins: number; derivative: KdeDerivative | null },
+  options: { gradients: ReadonlyMap<string, GradientSummary> | undefined; histogramBins: number; derivative: KdeDerivative | null; clustering: ClusteringRecord | null },
 ): LayerRecord {
   return {
     name: layer.name,
@@ -78,6 +84,7 @@ export function layerRecord(
     weightNorm: weightNorms(layer),
     histogram: histogram(activations, options.histogramBins),
     kdeDerivative: options.derivative,
+    clustering: options.clustering,
   };
 }
 

@@ -11,22 +11,24 @@ import {
   GradientMoments, type GradientSummary, type HypothesisSummary, type KdeDerivative, type LossDynamicsRecord, ParallelReplicas, StepCheck, type StepCheckRecord,
   epochLossDynamics, hypothesisSummary, kdeDerivative, pearson,
 } from '../dynamics/index.js';
-import { DEFAULT_NOISE_VARIANCE } from '../info/index.js';
+import { DEFAULT_NOISE_VARIANCE, labelEntropyBits } from '../info/index.js';
 import type { Sequential } from '../nn/index.js';
 import { type Optimizer, createOptimizer } from '../optim/index.js';
 import {
   Generator, type Tensor, deriveSeed, keep, noGrad, tensor, tidy,
 } from '../tensor/index.js';
+import { freeBytes, planActivationStorage } from './activation-storage.js';
 import { type Carry, type CheckpointParts, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { ExperimentConfig } from './config.js';
 import { type ExperimentData, disposeExperimentData, loadExperimentData } from './data.js';
 import { buildModel } from './model.js';
 import { probeLayers } from './probe.js';
 import { describeRun } from './provenance.js';
-import { derivativeSample, kdeInformation, layerEstimates, layerRecord } from './record.js';
+import { derivativeSample, kdeInformation, layerClustering, layerEstimates, layerRecord } from './record.js';
+import { flagEstimates } from '../info/validity.js';
 import { logEpochs } from './schedule.js';
 import {
-  type EpochRecord, type LayerRecord, RunStore, type RunNotice, TIMING_PHASES, type Timings, readMetricsFile, readRunConfig,
+  type ActivationStorage, type EpochRecord, type LayerRecord, RunStore, type RunNotice, TIMING_PHASES, type Timings, readMetricsFile, readRunConfig,
 } from '../store/index.js';
 import { evaluate, inferenceBatchSize, trainEpoch } from './trainer.js';
 
@@ -90,6 +92,15 @@ class Run {
   readonly reporter: RunReporter;
   readonly started = Date.now();
   carry: Carry = { lastLogged: undefined, derivative: new Map() };
+  /** H(Y) of the probe's labels, bits (the validity flags' ceiling of I(Y;T)). */
+  get probeLabelEntropy(): number {
+    this.hY ??= labelEntropyBits(this.data.probe.labels, this.data.numClasses);
+    return this.hY;
+  }
+
+  private hY: number | undefined;
+  /** What the run keeps of its probe activations: set by runExperiment before the first epoch (activation-storage.ts). */
+  activations!: ActivationStorage;
   elapsedBefore = 0;
 
   constructor(store: RunStore, config: ExperimentConfig, reporter: RunReporter) {
@@ -216,10 +227,12 @@ class Run {
         const activations = probe.activations[index]!;
         this.reporter.phase?.({ epoch, phase: `MI ${layer.name}` });
         const estimates = timed(timings, 'mi', () => layerEstimates(config, activations, data.probe, data.numClasses, index === model.layers.length - 1));
+        const clustering = timed(timings, 'mi', () => layerClustering(config, activations, data.probe, data.numClasses));
         const derivative = timed(timings, 'dynamics', () => this.derivative(layer.name, epoch, activations));
-        layers.push(timed(timings, 'dynamics', () => layerRecord(layer, model.layerShapes[index]!, estimates, activations, { gradients, histogramBins: config.dynamics.histogramBins, derivative })));
+        layers.push(timed(timings, 'dynamics', () => layerRecord(layer, model.layerShapes[index]!, estimates, activations, { gradients, histogramBins: config.dynamics.histogramBins, derivative, clustering })));
       });
-      if (config.saveActivations !== 'none') timed(timings, 'writing', () => this.saveActivations(epoch, probe.activations));
+      flagEstimates(layers, { samples: data.probe.labels.size(0), hY: this.probeLabelEntropy });
+      if (this.activations.rows > 0) timed(timings, 'writing', () => this.saveActivations(epoch, probe.activations));
       if (data.probe.exampleIndices.length > 0) timed(timings, 'writing', () => this.saveExamples(epoch, probe.activations));
     } finally {
       for (const t of probe.activations) t.dispose();
@@ -239,14 +252,18 @@ class Run {
     };
   }
 
+  /** The probe's first `activations.rows` rows of every layer, in the stored dtype (and once the labels and input ids of those rows). */
   saveActivations(epoch: number, activations: readonly Tensor[]): void {
-    const { config, data, model } = this;
-    if (epoch === 0 || !this.carry.lastLogged) this.store.saveProbeIndex(data.probe.labels, data.probe.inputIds);
-    model.layers.forEach((layer, index) => {
-      const all = activations[index]!;
-      const rows = config.saveActivations === 'all' ? all : tidy(() => all.narrow(0, 0, Math.min(config.saveActivations as number, all.size(0))).contiguous());
-      this.store.saveActivations(epoch, layer.name, rows);
-      if (rows !== all) rows.dispose();
+    const { data, model } = this;
+    const { rows, dtype } = this.activations;
+    tidy(() => {
+      if (epoch === 0 || !this.carry.lastLogged) this.store.saveProbeIndex(data.probe.labels.narrow(0, 0, rows), data.probe.inputIds.narrow(0, 0, rows));
+      model.layers.forEach((layer, index) => {
+        const all = activations[index]!;
+        const kept = rows === all.size(0) ? all : all.narrow(0, 0, rows);
+        // As computed (float32 models: the very values the estimators saw), or halved on request.
+        this.store.saveActivations(epoch, layer.name, kept.dtype === dtype ? kept : kept.to(dtype));
+      });
     });
   }
 
@@ -365,10 +382,12 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
   const store = options.resume ? RunStore.open(options.out) : RunStore.create(options.out, { overwrite: options.overwrite ?? false });
   let config: ExperimentConfig;
   let createdAt: string | undefined;
+  let writtenActivations: ActivationStorage | undefined;
   if (options.resume) {
     const written = readRunConfig(options.out);
     config = written.config;
     createdAt = written.run.createdAt;
+    writtenActivations = written.run.activations;
     if (options.epochs !== undefined) config = { ...config, epochs: options.epochs };
   } else {
     if (!options.config) throw new Error('runExperiment needs a config (or resume: true)');
@@ -381,8 +400,15 @@ export async function runExperiment(options: RunOptions): Promise<RunOutcome> {
       startEpoch = run.restore();
       if (startEpoch > config.epochs + 1) throw new Error(`${options.out} has already trained ${startEpoch - 1} epochs, more than --epochs ${config.epochs}`);
     }
-    // Written on resume too (--epochs may have extended the run), keeping the run's creation time.
-    store.writeConfig(describeRun({ config, data: run.data, model: run.model, batchesPerEpoch: run.batchesPerEpoch, logEpochs: [...run.logged], createdAt }));
+    // Written on resume too (--epochs may have extended the run), keeping the run's creation time and
+    // what it decided to keep of its activations (a resumed run keeps what it began keeping).
+    run.activations = writtenActivations ?? planActivationStorage(config, {
+      probeSamples: run.data.probe.inputs.size(0),
+      layerSizes: run.model.layerShapes.map((shape) => shape.reduce((a, b) => a * b, 1)),
+      loggedEpochs: run.logged.size,
+      free: freeBytes(store.dir),
+    });
+    store.writeConfig(describeRun({ config, data: run.data, model: run.model, batchesPerEpoch: run.batchesPerEpoch, logEpochs: [...run.logged], activations: run.activations, createdAt }));
     store.writeStatus({ state: 'running', epoch: startEpoch - 1, epochs: config.epochs });
     run.reporter.runStart?.({ dir: store.dir, epochs: config.epochs, startEpoch, batchesPerEpoch: run.batchesPerEpoch, logged: [...run.logged] });
     let lastCheckpoint = performance.now();

@@ -63,7 +63,15 @@ function entropyAndConditional(symbols: readonly number[], groups: readonly numb
   return { h: entropyOfCounts([...counts.values()]), conditional };
 }
 
-function estimateFromCodes(codes: Tensor, maxAbs: number, data: ProbeData, parameters: LayerEstimate['parameters']): LayerEstimate {
+/**
+ * Plug-in estimates from each sample's row of integer codes (integer-valued floats [N, d], |code| ≤ maxAbs):
+ * each distinct row is one symbol of T; H(T), I(Y;T) = H(T) − H(T|Y) and I(X;T) = H(T) − H(T|X), H(T|X)
+ * over the distinct inputs `data.inputIds` (all distinct when absent). The binning estimators and the
+ * exact estimator of quantized layers (exact.ts) share it.
+ *
+ * @example estimateFromCodes(codes, 29, { activations, labels, numClasses: 2 }, { estimator: 'tishby-bin', numBins: 30 })
+ */
+export function estimateFromCodes(codes: Tensor, maxAbs: number, data: ProbeData, parameters: LayerEstimate['parameters']): LayerEstimate {
   const symbols = symbolIds(codes, maxAbs);
   const labels = data.labels.toNumbers();
   const { h, conditional: hGivenY } = entropyAndConditional(symbols, labels);
@@ -111,7 +119,10 @@ export function tishbyBinEstimator(options: { numBins?: number } = {}): Estimato
       // ⌊(t + 1)/step⌋ + 1 clamped to [0, numBins] (computed without an N×d×numBins comparison).
       const step = 2 / (numBins - 1);
       const codes = flat.add(1).div(step).floor().add(1).clamp(0, numBins);
-      return estimateFromCodes(codes, numBins, data, { estimator: 'tishby-bin', numBins });
+      // What falls outside [−1, 1] lands in the end bins: counted for the validity flag (validity.ts).
+      const clippedValues = flat.abs().gt(1).sum().item();
+      const range: Record<string, number> = clippedValues > 0 ? { activationMin: flat.min().item(), activationMax: flat.max().item() } : {};
+      return estimateFromCodes(codes, numBins, data, { estimator: 'tishby-bin', numBins, clippedValues, ...range });
     })),
   };
 }

@@ -5,11 +5,17 @@
  */
 import { z } from 'zod';
 import { parseWithSchema } from '../schema.js';
+import { ADAPTIVE_BIN_SCOPES, DEFAULT_ADAPTIVE_BIN_SCOPE } from './adaptive-binning.js';
 import { DEFAULT_BINSIZE, DEFAULT_NUM_BINS } from './binning.js';
+import { DEFAULT_QUANTIZE_BITS } from './exact.js';
 import { DEFAULT_NOISE_VARIANCE, DEFAULT_PRECISION } from './kde.js';
+import { DEFAULT_NEIGHBOURS } from './ksg.js';
 import { DEFAULT_ALPHA, DEFAULT_KERNEL_WIDTH, KERNEL_WIDTH_RULES } from './renyi.js';
 
 const positive = z.number().positive().finite();
+// Both binnings take numBins and the CLI has one --num-bins flag for both: one schema, one description.
+const numBins = z.number().int().min(2).default(DEFAULT_NUM_BINS)
+  .describe("number of bins: tishby-bin's equally spaced edges on [−1, 1], adaptive-bin's bins of equally many distinct values");
 
 export const estimatorSpecSchema = z.discriminatedUnion('name', [
   z.object({
@@ -24,7 +30,7 @@ export const estimatorSpecSchema = z.discriminatedUnion('name', [
   }).strict(),
   z.object({
     name: z.literal('tishby-bin'),
-    numBins: z.number().int().min(2).default(DEFAULT_NUM_BINS).describe('equally spaced bin edges on [−1, 1]'),
+    numBins,
   }).strict(),
   z.object({
     name: z.literal('renyi'),
@@ -35,6 +41,21 @@ export const estimatorSpecSchema = z.discriminatedUnion('name', [
       .describe("Gaussian kernel width σ: a number, 'median' (the median distance between samples) or 'scott' (Scott's rule; saturates wide layers)"),
   }).strict(),
   z.object({ name: z.literal('softmax') }).strict(),
+  z.object({
+    name: z.literal('quantized'),
+    quantizeBits: z.number().int().min(1).max(16).default(DEFAULT_QUANTIZE_BITS)
+      .describe("the network's quantizeBits: exact plug-in MI of a quantized layer, each unit on at most 2^quantizeBits levels"),
+  }).strict(),
+  z.object({
+    name: z.literal('ksg'),
+    k: z.number().int().min(1).default(DEFAULT_NEIGHBOURS).describe('neighbour order k of the KSG/Ross k-nearest-neighbour estimates (I(X;T) needs the inputs)'),
+  }).strict(),
+  z.object({
+    name: z.literal('adaptive-bin'),
+    numBins,
+    scope: z.enum(ADAPTIVE_BIN_SCOPES).default(DEFAULT_ADAPTIVE_BIN_SCOPE)
+      .describe("where adaptive-bin's edges come from: 'layer' (all the layer's values) or 'neuron' (each unit's own)"),
+  }).strict(),
 ]);
 
 /** A validated spec with every default filled in. */

@@ -6,6 +6,12 @@ export {
   renyiEstimator, renyiEntropy, jointRenyiEntropy, normalisedGram, labelGram, scottWidth, medianWidth, KERNEL_WIDTH_RULES, type KernelWidthRule, type RenyiOptions,
 } from './renyi.js';
 export { outputDistributionEstimator } from './distribution.js';
+export { ksgEstimator, DEFAULT_NEIGHBOURS, DEFAULT_JITTER, type KsgOptions } from './ksg.js';
+export {
+  adaptiveBinEstimator, adaptiveBinCodes, ADAPTIVE_BIN_SCOPES, DEFAULT_ADAPTIVE_BIN_SCOPE, type AdaptiveBinScope, type AdaptiveBinOptions,
+} from './adaptive-binning.js';
+export { quantizedEstimator, DEFAULT_QUANTIZE_BITS } from './exact.js';
+export { classClustering, DEFAULT_CLUSTERING_SAMPLES, type ClusteringScores, type ClusteringOptions } from './clustering.js';
 export { estimateLayer, checkProbeData, labelEntropyBits, CONV_METHODS, type ConvMethod, type MethodEstimate } from './layer.js';
 export { classLabels, indexVector } from './labels.js';
 export { calibrateNoiseVariance, logGrid, CALIBRATION_CRITERIA, type CalibrationCriterion, type Calibration, type CalibrationPoint } from './calibrate.js';

@@ -1,8 +1,11 @@
 /** Estimators from their specs (src/info/estimator-spec.ts), for configs, the CLI and library users. */
+import { adaptiveBinEstimator } from './adaptive-binning.js';
 import { binEstimator, tishbyBinEstimator } from './binning.js';
 import { outputDistributionEstimator } from './distribution.js';
+import { quantizedEstimator } from './exact.js';
 import { type EstimatorSpecInput, parseEstimatorSpec } from './estimator-spec.js';
 import { kdeEstimator } from './kde.js';
+import { ksgEstimator } from './ksg.js';
 import { renyiEstimator } from './renyi.js';
 import type { Estimator } from './types.js';
 
@@ -12,6 +15,7 @@ import type { Estimator } from './types.js';
  *
  * @example createEstimator({ name: 'kde', noiseVariance: 0.0735 })
  * @example createEstimator({ name: 'renyi', kernelWidth: 'median' })
+ * @example createEstimator({ name: 'ksg', k: 3 })
  */
 export function createEstimator(spec: EstimatorSpecInput): Estimator {
   const parsed = parseEstimatorSpec(spec);
@@ -21,5 +25,8 @@ export function createEstimator(spec: EstimatorSpecInput): Estimator {
     case 'tishby-bin': return tishbyBinEstimator({ numBins: parsed.numBins });
     case 'renyi': return renyiEstimator({ alpha: parsed.alpha, kernelWidth: parsed.kernelWidth });
     case 'softmax': return outputDistributionEstimator();
+    case 'quantized': return quantizedEstimator({ quantizeBits: parsed.quantizeBits });
+    case 'ksg': return ksgEstimator({ k: parsed.k });
+    case 'adaptive-bin': return adaptiveBinEstimator({ numBins: parsed.numBins, scope: parsed.scope });
   }
 }

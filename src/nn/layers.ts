@@ -9,6 +9,7 @@ import {
 import { type ActivationName, activate } from './activations.js';
 import { type InitializerName, initBias, initKernel } from './init.js';
 import { type LayerOutput, Module } from './module.js';
+import { ActivationQuantizer } from './quantize.js';
 
 export type Padding = 'valid' | 'same';
 
@@ -21,6 +22,16 @@ export abstract class Layer extends Module {
   protected incompatible(inputShape: readonly number[], expected: string): never {
     throw new Error(`${this.name} (${this.type}) expects ${expected} but its input has shape [${inputShape.join(', ')}]`);
   }
+
+  /** With `quantizeBits`, the child that applies the activation and rounds it onto 2^bits levels (src/nn/quantize.ts). */
+  protected quantizerFor(activation: ActivationName, quantizeBits: number | undefined): ActivationQuantizer | undefined {
+    return quantizeBits === undefined ? undefined : this.registerChild(new ActivationQuantizer('quantizer', activation, quantizeBits));
+  }
+}
+
+/** The layer's activation of `preActivation`: through its quantizer when it has one. */
+function activateLayer(activation: ActivationName, quantizer: ActivationQuantizer | undefined, preActivation: Tensor): Tensor {
+  return quantizer ? quantizer.activate(preActivation) : activate(activation, preActivation);
 }
 
 export interface ParameterInit {
@@ -34,11 +45,14 @@ export class Dense extends Layer {
   readonly type = 'dense';
   readonly kernel: Tensor;
   readonly bias: Tensor;
+  readonly quantizer: ActivationQuantizer | undefined;
 
-  constructor(name: string, readonly inFeatures: number, readonly units: number, readonly activation: ActivationName, init: ParameterInit) {
+  /** With `quantizeBits`, the activation's output is quantized onto 2^quantizeBits levels (src/nn/quantize.ts). */
+  constructor(name: string, readonly inFeatures: number, readonly units: number, readonly activation: ActivationName, init: ParameterInit, quantizeBits?: number) {
     super(name);
     this.kernel = this.registerParameter('kernel', initKernel(init.initializer, [units, inFeatures], init.generator, init.dtype));
     this.bias = this.registerParameter('bias', initBias(init.initializer, units, [units, inFeatures], init.generator, init.dtype));
+    this.quantizer = this.quantizerFor(activation, quantizeBits);
   }
 
   outputShape(inputShape: readonly number[]): number[] {
@@ -48,7 +62,7 @@ export class Dense extends Layer {
 
   call(x: Tensor): LayerOutput {
     const preActivation = linear(x, this.kernel, this.bias);
-    return { name: this.name, type: this.type, activation: this.activation, preActivation, output: activate(this.activation, preActivation) };
+    return { name: this.name, type: this.type, activation: this.activation, preActivation, output: activateLayer(this.activation, this.quantizer, preActivation) };
   }
 }
 
@@ -73,6 +87,7 @@ export class Conv2D extends Layer {
   readonly type = 'conv2d';
   readonly kernel: Tensor;
   readonly bias: Tensor;
+  readonly quantizer: ActivationQuantizer | undefined;
 
   constructor(
     name: string,
@@ -83,11 +98,13 @@ export class Conv2D extends Layer {
     readonly padding: Padding,
     readonly activation: ActivationName,
     init: ParameterInit,
+    quantizeBits?: number,
   ) {
     super(name);
     const shape = [filters, inChannels, ...kernelSize];
     this.kernel = this.registerParameter('kernel', initKernel(init.initializer, shape, init.generator, init.dtype));
     this.bias = this.registerParameter('bias', initBias(init.initializer, filters, shape, init.generator, init.dtype));
+    this.quantizer = this.quantizerFor(activation, quantizeBits);
   }
 
   outputShape(inputShape: readonly number[]): number[] {
@@ -108,7 +125,7 @@ export class Conv2D extends Layer {
     } else {
       preActivation = conv2d(padSame(x, this.kernelSize, stride, 0), this.kernel, this.bias, { stride });
     }
-    return { name: this.name, type: this.type, activation: this.activation, preActivation, output: activate(this.activation, preActivation) };
+    return { name: this.name, type: this.type, activation: this.activation, preActivation, output: activateLayer(this.activation, this.quantizer, preActivation) };
   }
 }
 
@@ -168,9 +185,11 @@ export class Dropout extends Layer {
 
 export class Activation extends Layer {
   readonly type = 'activation';
+  readonly quantizer: ActivationQuantizer | undefined;
 
-  constructor(name: string, readonly activation: ActivationName) {
+  constructor(name: string, readonly activation: ActivationName, quantizeBits?: number) {
     super(name);
+    this.quantizer = this.quantizerFor(activation, quantizeBits);
   }
 
   outputShape(inputShape: readonly number[]): number[] {
@@ -178,6 +197,6 @@ export class Activation extends Layer {
   }
 
   call(x: Tensor): LayerOutput {
-    return { name: this.name, type: this.type, activation: this.activation, preActivation: x, output: activate(this.activation, x) };
+    return { name: this.name, type: this.type, activation: this.activation, preActivation: x, output: activateLayer(this.activation, this.quantizer, x) };
   }
 }

@@ -25,6 +25,7 @@ export abstract class Module {
   readonly name: string;
   #training = true;
   readonly #parameters = new Map<string, Tensor>();
+  readonly #buffers = new Map<string, Tensor>();
   readonly #children: Module[] = [];
 
   constructor(name: string) {
@@ -50,9 +51,23 @@ export abstract class Module {
 
   /** Registers a parameter under a local name; it requires grad and outlives tidy scopes. */
   protected registerParameter(localName: string, value: Tensor): Tensor {
-    if (this.#parameters.has(localName)) throw new Error(`${this.name} already has a parameter named ${localName}`);
+    this.checkFreeName(localName);
     this.#parameters.set(localName, keep(value).requiresGrad_());
     return value;
+  }
+
+  /**
+   * Registers state that is not trained (a quantizer's tracked range): it outlives tidy scopes and is saved
+   * and loaded with the parameters (`stateDict`), but no optimizer or gradient statistic ever sees it.
+   */
+  protected registerBuffer(localName: string, value: Tensor): Tensor {
+    this.checkFreeName(localName);
+    this.#buffers.set(localName, keep(value));
+    return value;
+  }
+
+  private checkFreeName(localName: string): void {
+    if (this.#parameters.has(localName) || this.#buffers.has(localName)) throw new Error(`${this.name} already has a parameter or buffer named ${localName}`);
   }
 
   protected registerChild<M extends Module>(child: M): M {
@@ -72,22 +87,31 @@ export abstract class Module {
    * `bias`), then each child's prefixed by the child's name (`dense_1.kernel`).
    */
   namedParameters(): [string, Tensor][] {
-    const own = [...this.#parameters].map(([name, value]): [string, Tensor] => [name, value]);
-    const nested = this.#children.flatMap((child) =>
-      child.namedParameters().map(([name, value]): [string, Tensor] => [`${child.name}.${name}`, value]));
-    return [...own, ...nested];
+    return this.named((module) => module.#parameters);
   }
 
   parameters(): Tensor[] {
     return this.namedParameters().map(([, value]) => value);
   }
 
-  /** The parameters by dotted name (shared tensors, not copies). */
-  stateDict(): Map<string, Tensor> {
-    return new Map(this.namedParameters());
+  /** Every buffer (untrained state) with its dotted name, in the order of `namedParameters`. */
+  namedBuffers(): [string, Tensor][] {
+    return this.named((module) => module.#buffers);
   }
 
-  /** Copies values into the parameters; names and shapes must match exactly. */
+  private named(own: (module: Module) => ReadonlyMap<string, Tensor>): [string, Tensor][] {
+    const mine = [...own(this)].map(([name, value]): [string, Tensor] => [name, value]);
+    const nested = this.#children.flatMap((child) =>
+      child.named(own).map(([name, value]): [string, Tensor] => [`${child.name}.${name}`, value]));
+    return [...mine, ...nested];
+  }
+
+  /** The parameters, then the buffers, by dotted name (shared tensors, not copies). */
+  stateDict(): Map<string, Tensor> {
+    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /** Copies values into the parameters and buffers; names and shapes must match exactly. */
   loadStateDict(state: ReadonlyMap<string, Tensor>): void {
     const own = this.stateDict();
     const missing = [...own.keys()].filter((name) => !state.has(name));
@@ -104,8 +128,8 @@ export abstract class Module {
     }
   }
 
-  /** Frees every parameter's native memory; the module is unusable afterwards. */
+  /** Frees every parameter's and buffer's native memory; the module is unusable afterwards. */
   dispose(): void {
-    for (const value of this.parameters()) value.dispose();
+    for (const value of this.stateDict().values()) value.dispose();
   }
 }

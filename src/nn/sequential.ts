@@ -45,11 +45,11 @@ export class Sequential extends Module {
       switch (layerSpec.type) {
         case 'dense':
           if (shape.length !== 1) throw new Error(`${name} (dense) needs a flat input but receives shape [${shape.join(', ')}]: add { type: 'flatten' } before it`);
-          layer = new Dense(name, shape[0]!, layerSpec.units, layerSpec.activation, init);
+          layer = new Dense(name, shape[0]!, layerSpec.units, layerSpec.activation, init, layerSpec.quantizeBits);
           break;
         case 'conv2d':
           if (shape.length !== 3) throw new Error(`${name} (conv2d) needs [channels, height, width] inputs but receives shape [${shape.join(', ')}]`);
-          layer = new Conv2D(name, shape[0]!, layerSpec.filters, toPair(layerSpec.kernelSize), toPair(layerSpec.strides), layerSpec.padding, layerSpec.activation, init);
+          layer = new Conv2D(name, shape[0]!, layerSpec.filters, toPair(layerSpec.kernelSize), toPair(layerSpec.strides), layerSpec.padding, layerSpec.activation, init, layerSpec.quantizeBits);
           break;
         case 'maxPooling2d': {
           const poolSize = toPair(layerSpec.poolSize);
@@ -63,7 +63,7 @@ export class Sequential extends Module {
           layer = new Dropout(name, layerSpec.rate, dropoutGenerator);
           break;
         case 'activation':
-          layer = new Activation(name, layerSpec.activation);
+          layer = new Activation(name, layerSpec.activation, layerSpec.quantizeBits);
           break;
       }
       shape = layer.outputShape(shape);

@@ -1,5 +1,6 @@
 /**
- * Declarative model specs in Keras terms, validated field by field.
+ * Declarative model specs in Keras terms, validated field by field. A dense, conv2d or activation layer
+ * may add `quantizeBits: k`: its activation's output is then rounded onto 2^k levels (src/nn/quantize.ts).
  *
  * @example
  * const spec: ModelSpec = {
@@ -16,12 +17,15 @@ import { z } from 'zod';
 import { intOrPair, parseWithSchema } from '../schema.js';
 import { ACTIVATIONS } from './activations.js';
 import { INITIALIZERS } from './init.js';
+import { MAX_QUANTIZE_BITS, QUANTIZABLE_ACTIVATIONS } from './quantize.js';
 
 const activation = z.enum(ACTIVATIONS).default('linear');
 const padding = z.enum(['valid', 'same']).default('valid');
+/** Quantization-aware training (Lorenzen et al. 2022): the activation's output rounded onto 2^k levels. */
+const quantizeBits = z.number().int().min(1).max(MAX_QUANTIZE_BITS).optional();
 
 export const layerSpecSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('dense'), units: z.number().int().positive(), activation }).strict(),
+  z.object({ type: z.literal('dense'), units: z.number().int().positive(), activation, quantizeBits }).strict(),
   z.object({
     type: z.literal('conv2d'),
     filters: z.number().int().positive(),
@@ -29,12 +33,19 @@ export const layerSpecSchema = z.discriminatedUnion('type', [
     strides: intOrPair.default(1),
     padding,
     activation,
+    quantizeBits,
   }).strict(),
   z.object({ type: z.literal('maxPooling2d'), poolSize: intOrPair.default(2), strides: intOrPair.optional(), padding }).strict(),
   z.object({ type: z.literal('flatten') }).strict(),
   z.object({ type: z.literal('dropout'), rate: z.number().min(0).lt(1) }).strict(),
-  z.object({ type: z.literal('activation'), activation: z.enum(ACTIVATIONS) }).strict(),
-]);
+  z.object({ type: z.literal('activation'), activation: z.enum(ACTIVATIONS), quantizeBits }).strict(),
+]).superRefine((layer, context) => {
+  if ('quantizeBits' in layer && layer.quantizeBits !== undefined && !(QUANTIZABLE_ACTIVATIONS as readonly string[]).includes(layer.activation)) {
+    const names = QUANTIZABLE_ACTIVATIONS.map((name) => `"${name}"`);
+    const allowed = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    context.addIssue({ code: 'custom', path: ['quantizeBits'], message: `quantizes only a ${allowed} output, but the activation is "${layer.activation}"` });
+  }
+});
 
 export const modelSpecSchema = z.object({
   /** One sample's shape: [features] for vectors, [channels, height, width] for images. */

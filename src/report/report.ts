@@ -12,7 +12,7 @@ import type { Figure } from './figure.js';
 import { compareFigures, runFigures } from './figures/index.js';
 import { escapeHtml, reportHtml } from './html.js';
 import { renderPng, renderSvg, svgToPng } from './render.js';
-import { configHtml, descriptionHtml, finalEstimatesHtml, hypothesisHtml, noticesHtml } from './sections.js';
+import { configHtml, descriptionHtml, finalEstimatesHtml, hypothesisHtml, noticesHtml, sensitivityHtml, validityHtml } from './sections.js';
 
 export interface ReportOutcome {
   /** The report page. */
@@ -104,7 +104,7 @@ export async function writeReport(runDir: string, options: ReportOptions = {}): 
   const run = readRun(runDir);
   return writeReportPage(options.out ?? runDir, {
     title: `${run.name} — infoplane report`,
-    sections: [descriptionHtml(run), noticesHtml(run.notices), finalEstimatesHtml(run.records.at(-1)), hypothesisHtml(run), configHtml(run)],
+    sections: [descriptionHtml(run), noticesHtml(run.notices), finalEstimatesHtml(run.records.at(-1)), sensitivityHtml(run), validityHtml(run), hypothesisHtml(run), configHtml(run)],
     figures: runFigures(run),
     notices: run.notices,
   }, options);

@@ -5,14 +5,14 @@
  * and what is wrong, and the records around it are kept. What cannot be read at all (not a run, a
  * config from a newer infoplane) is an error naming the directory and the fix.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { readNpy } from '../data/npy.js';
 import { epochDirectory } from './run-store.js';
 import {
-  CONFIG_SCHEMA_VERSION, type EpochRecord, METRICS_SCHEMA_VERSION, READABLE_METRICS_VERSIONS, type RunConfigFile, type RunStatus,
-  type RunSummaryRecord, epochRecordSchema, runConfigFileSchema, runStatusSchema, runSummarySchema,
+  CONFIG_SCHEMA_VERSION, type EpochRecord, METRICS_SCHEMA_VERSION, READABLE_METRICS_VERSIONS, type ReestimateFile, type ReestimateLine, type RunConfigFile, type RunStatus,
+  type RunSummaryRecord, epochRecordSchema, reestimateFileSchema, reestimateLineSchema, runConfigFileSchema, runStatusSchema, runSummarySchema,
 } from './schemas.js';
 
 /** Something a reader of the run should be told: shown by the CLI and as a notice on the dashboard. */
@@ -57,7 +57,17 @@ export interface RunData {
   summary: RunSummaryRecord | undefined;
   /** The stored examples at the first and the last logged epoch, when the run stores examples. */
   examples: RunExamples | undefined;
+  /** The run's re-estimations from its stored activations (reestimates/), by id. */
+  reestimates: Reestimation[];
   notices: RunNotice[];
+}
+
+/** One re-estimation of the run (reestimates/ID): its description and every valid epoch line. */
+export interface Reestimation {
+  id: string;
+  file: ReestimateFile;
+  /** Every valid line, epochs ascending. */
+  records: ReestimateLine[];
 }
 
 /** A run directory that cannot be read. */
@@ -118,7 +128,7 @@ function nullMetrics(value: unknown, at: string, found: string[]): void {
 }
 
 /** Fields of a record that are null by design (absent, not non-finite). */
-const NULL_BY_DESIGN = /(^|\.)(gradient|kdeDerivative|lossDynamics|predictedSgd|predictedFromMean|activation)$/;
+const NULL_BY_DESIGN = /(^|\.)(gradient|kdeDerivative|clustering|lossDynamics|predictedSgd|predictedFromMean|activation)$/;
 
 /**
  * The valid records of metrics.jsonl with a notice for every line that is not: a cut-off last line (a run
@@ -214,6 +224,96 @@ export function readExamples(dir: string, config: RunConfigFile, epochs: readonl
 }
 
 /**
+ * The valid lines of a JSON Lines file through a schema, with a notice (naming `label` and the line) for
+ * every line that is not: cut off at the end, not JSON, not matching.
+ */
+function readJsonLines<S extends z.ZodTypeAny>(file: string, label: string, schema: S, notices: RunNotice[]): z.output<S>[] {
+  if (!existsSync(file)) return [];
+  const lines = readText(file).split('\n');
+  const values: z.output<S>[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const notice = (message: string): void => { notices.push({ level: 'warning', file: label, line: index + 1, message }); };
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      notice(index === lines.length - 1 ? 'the last line is incomplete (still being written, or stopped mid-write); it is skipped' : `line ${index + 1} is not valid JSON (${(error as Error).message}); it is skipped`);
+      return;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) notice(`line ${index + 1} does not match the format: ${describeIssues(parsed.error)}; it is skipped`);
+    else values.push(parsed.data as z.output<S>);
+  });
+  return values;
+}
+
+/** The directory of re-estimation `id` of the run in `dir`. */
+export function reestimateDirectory(dir: string, id: string): string {
+  return path.join(dir, 'reestimates', id);
+}
+
+/**
+ * Every re-estimation of the run (reestimates/ID/reestimate.json and estimates.jsonl), in id order; one
+ * that cannot be read is a notice and is left out.
+ */
+export function readReestimates(dir: string, notices: RunNotice[]): Reestimation[] {
+  const root = path.join(dir, 'reestimates');
+  if (!existsSync(root)) return [];
+  const found: Reestimation[] = [];
+  for (const id of readdirSync(root).sort()) {
+    const sub = path.join(root, id);
+    if (!statSync(sub).isDirectory() || !existsSync(path.join(sub, 'reestimate.json'))) continue;
+    try {
+      const file = readJsonFile(path.join(sub, 'reestimate.json'), reestimateFileSchema);
+      const lines = readJsonLines(path.join(sub, 'estimates.jsonl'), `reestimates/${id}/estimates.jsonl`, reestimateLineSchema, notices);
+      // Ascending and unique by epoch (a resumed re-estimation never repeats one; a hand-edited file might).
+      const records = lines.filter((line, i) => i === 0 || line.epoch > lines[i - 1]!.epoch);
+      found.push({ id, file, records });
+    } catch (error) {
+      notices.push({ level: 'warning', file: `reestimates/${id}`, message: (error as Error).message });
+    }
+  }
+  return found;
+}
+
+/** What activations/ holds: the logged epochs with every layer's file, the probe rows and the dtype. */
+export interface StoredActivations {
+  dir: string;
+  /** Epochs whose directory holds a file for every layer, ascending. */
+  epochs: number[];
+  layers: string[];
+  /** Epochs with some layers missing (a run killed mid-write): not re-estimated. */
+  incomplete: number[];
+}
+
+/**
+ * The run's stored activations (config `saveActivations`), or an error naming why there are none and how
+ * to get them.
+ *
+ * @example storedActivations('runs/fig5-mlp', readRunConfig('runs/fig5-mlp')).epochs // [0, 1, …, 20]
+ */
+export function storedActivations(dir: string, config: RunConfigFile): StoredActivations {
+  const root = path.join(dir, 'activations');
+  const layers = config.run.layers.map((layer) => layer.name);
+  const decision = config.run.activations?.decision;
+  if (!existsSync(path.join(root, 'labels.npy'))) {
+    throw new RunFormatError(`${dir} has no stored activations (no activations/labels.npy)${decision ? `: ${decision}` : ''}; run it again with --save-activations all, or import activations written by another framework with infoplane import`);
+  }
+  const epochs: number[] = [];
+  const incomplete: number[] = [];
+  for (const name of readdirSync(root).sort()) {
+    const match = /^epoch-(\d+)$/.exec(name);
+    if (!match) continue;
+    const epoch = Number(match[1]);
+    const complete = layers.every((layer) => existsSync(path.join(root, name, `${layer}.npy`)));
+    (complete ? epochs : incomplete).push(epoch);
+  }
+  if (epochs.length === 0) throw new RunFormatError(`${root} holds no logged epoch with every layer's activations (${layers.join(', ')})`);
+  return { dir: root, epochs: epochs.sort((a, b) => a - b), layers, incomplete };
+}
+
+/**
  * Reads and validates a run directory: config, status, every valid metrics record, the summary.
  *
  * @example
@@ -240,5 +340,6 @@ export function readRun(dir: string): RunData {
   if (status?.state === 'failed') notices.push({ level: 'warning', file: 'status.json', message: `the run failed: ${status.error ?? 'no reason recorded'}` });
   const logged = records.length === 0 ? [] : [...new Set([records[0]!.epoch, records.at(-1)!.epoch])];
   const examples = readExamples(dir, config, logged, notices);
-  return { dir, name: path.basename(path.resolve(dir)), config, status, records, summary, examples, notices };
+  const reestimates = readReestimates(dir, notices);
+  return { dir, name: path.basename(path.resolve(dir)), config, status, records, summary, examples, reestimates, notices };
 }

@@ -54,6 +54,33 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   }
 }
 
+/**
+ * Appends one JSON line and fsyncs it; a failed write is cut back off, so the file holds whole lines
+ * only (but for a crash mid-write, which the readers report and skip as an incomplete last line).
+ */
+export function appendJsonLine(file: string, value: unknown): void {
+  const bytes = Buffer.from(`${JSON.stringify(value)}\n`);
+  try {
+    const fd = openSync(file, 'a');
+    const size = fstatSync(fd).size;
+    try {
+      writeAll(fd, bytes);
+      fsyncSync(fd);
+    } catch (error) {
+      try {
+        ftruncateSync(fd, size);
+      } catch {
+        // Nothing more can be done; the reader reports an unterminated last line and skips it.
+      }
+      throw error;
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    fileError(file, 'append to', error);
+  }
+}
+
 export interface Checkpoint {
   epoch: number;
   tensors: Map<string, Tensor>;
@@ -141,27 +168,7 @@ export class RunStore {
    * so the file never holds a partial line followed by later ones.
    */
   appendMetrics(record: EpochRecord | Record<string, unknown>): void {
-    const file = this.file('metrics.jsonl');
-    const bytes = Buffer.from(`${JSON.stringify({ schemaVersion: METRICS_SCHEMA_VERSION, ...record })}\n`);
-    try {
-      const fd = openSync(file, 'a');
-      const size = fstatSync(fd).size;
-      try {
-        writeAll(fd, bytes);
-        fsyncSync(fd);
-      } catch (error) {
-        try {
-          ftruncateSync(fd, size);
-        } catch {
-          // Nothing more can be done; the reader reports an unterminated last line and skips it.
-        }
-        throw error;
-      } finally {
-        closeSync(fd);
-      }
-    } catch (error) {
-      fileError(file, 'append to', error);
-    }
+    appendJsonLine(this.file('metrics.jsonl'), { schemaVersion: METRICS_SCHEMA_VERSION, ...record });
   }
 
   /**

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { experimentConfigSchema } from '../experiment/config.js';
+import { estimatorSpecSchema } from '../info/estimator-spec.js';
 
 export const CONFIG_SCHEMA_VERSION = 1;
 export const METRICS_SCHEMA_VERSION = 2;
@@ -48,6 +49,12 @@ export function isMetricDef(def: unknown): boolean {
 
 const bounded = z.object({ lower: metric, upper: metric }).strict();
 
+/** What is doubtful about an estimate (src/info/validity.ts): a code and the finding in words. */
+export const validityFlagSchema = z.object({
+  code: z.enum(['binning-saturated', 'dpi-violated', 'negative', 'above-entropy', 'bound-gap', 'outside-bins']),
+  message: z.string(),
+}).strict();
+
 export const estimateRecordSchema = z.object({
   estimator: z.string(),
   method: z.enum(['concat', 'mean']),
@@ -58,6 +65,8 @@ export const estimateRecordSchema = z.object({
   parameters: z.record(z.union([z.number(), z.string(), z.boolean()])),
   /** Under the mean method: I(X;T) and I(Y;T) upper bounds per channel. */
   perChannel: z.array(z.object({ ixt: metric, iyt: metric }).strict()).optional(),
+  /** Validity flags found with the estimate (absent: none, or a run written before flags). */
+  flags: z.array(validityFlagSchema).optional(),
 }).strict();
 
 export const gradientSummarySchema = z.object({ mean: metric, std: metric, snr: metric, count: z.number().int() }).strict();
@@ -76,6 +85,9 @@ export const kdeDerivativeSchema = z.object({
   noiseVariance: z.number(),
 }).strict();
 
+/** A layer's class clustering (src/info/clustering.ts) on the first `samples` probe samples. */
+export const clusteringSchema = z.object({ silhouette: metric, distanceRatio: metric, samples: z.number().int() }).strict();
+
 export const layerRecordSchema = z.object({
   name: z.string(),
   type: z.string(),
@@ -87,6 +99,8 @@ export const layerRecordSchema = z.object({
   weightNorm: z.record(metric),
   histogram: histogramSchema,
   kdeDerivative: kdeDerivativeSchema.nullable(),
+  /** Null when config clustering.samples is 0; absent in runs written before it. */
+  clustering: clusteringSchema.nullable().optional(),
 }).strict();
 
 export const layerStepTermSchema = z.object({ layer: z.string(), term: metric, recursion: metric, measured: metric }).strict();
@@ -132,6 +146,21 @@ export const epochRecordSchema = z.object({
 /** A metrics line as written: the record and its schemaVersion. */
 export const metricsLineSchema = epochRecordSchema.extend({ schemaVersion: z.literal(METRICS_SCHEMA_VERSION) });
 
+/** The run's activation-storage decision (src/experiment/activation-storage.ts). */
+export const activationStorageSchema = z.object({
+  /** The config's saveActivations as given ('auto', 'all', 'none' or a count). */
+  request: z.string(),
+  /** Probe samples kept per logged epoch (the first rows of the probe); 0 for none. */
+  rows: z.number().int().min(0),
+  dtype: z.enum(['float32', 'float16']),
+  bytesPerEpoch: z.number(),
+  totalBytes: z.number(),
+  budgetBytes: z.number(),
+  freeBytes: z.number().nullable(),
+  /** The decision in words, with the sizes. */
+  decision: z.string(),
+}).strict();
+
 export const runInfoSchema = z.object({
   createdAt: z.string(),
   engine: z.object({ libtorch: z.string(), blas: z.string().nullable().optional(), threads: z.number().int(), cpus: z.number().int() }).strict(),
@@ -151,6 +180,8 @@ export const runInfoSchema = z.object({
     hY: z.number(),
   }).strict(),
   layers: z.array(z.object({ name: z.string(), type: z.string(), shape: z.array(z.number().int()) }).strict()),
+  /** What `activations/` keeps for re-estimation, decided when the run started (absent in older runs). */
+  activations: activationStorageSchema.optional(),
   /** The probe examples whose activations `examples/` holds at every logged epoch (activation images). */
   examples: z.object({ probeIndices: z.array(z.number().int()), labels: z.array(z.number().int()), inputShape: z.array(z.number().int()) }).strict().optional(),
 }).strict();
@@ -225,10 +256,44 @@ export const runSummarySchema = z.object({
   lossChangeCorrelation: z.object({ withMeanGradient: z.number().optional(), withSnr: z.number().optional() }).strict(),
 }).strict();
 
+export const REESTIMATE_SCHEMA_VERSION = 1;
+
+/**
+ * reestimates/ID/reestimate.json: one re-estimation of a run from its stored activations — the
+ * estimator with every option, the methods, what it read, its state and the epochs it covers.
+ */
+export const reestimateFileSchema = z.object({
+  schemaVersion: z.literal(REESTIMATE_SCHEMA_VERSION),
+  id: z.string(),
+  estimator: estimatorSpecSchema,
+  methods: z.array(z.enum(['concat', 'mean'])).min(1),
+  /** The stored activations it read: probe samples per epoch, their dtype, and the threads used (as the run's, so its own settings reproduce its numbers). */
+  source: z.object({ rows: z.number().int().min(2), dtype: z.enum(['float32', 'float16']), threads: z.number().int().min(1) }).strict(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  state: z.enum(['running', 'finished', 'failed']),
+  /** The logged epochs it covers, ascending. */
+  epochs: z.array(z.number().int().min(0)),
+  elapsedSeconds: z.number(),
+  error: z.string().optional(),
+}).strict();
+
+/** One line of reestimates/ID/estimates.jsonl: one logged epoch's estimates, per layer in network order. */
+export const reestimateLineSchema = z.object({
+  schemaVersion: z.literal(REESTIMATE_SCHEMA_VERSION),
+  epoch: z.number().int().min(0),
+  layers: z.array(z.object({ name: z.string(), estimates: z.array(estimateRecordSchema) }).strict()),
+}).strict();
+
+export type ReestimateFile = z.output<typeof reestimateFileSchema>;
+export type ReestimateLine = z.output<typeof reestimateLineSchema>;
 export type EstimateRecord = z.output<typeof estimateRecordSchema>;
+export type ValidityFlag = z.output<typeof validityFlagSchema>;
+export type ActivationStorage = z.output<typeof activationStorageSchema>;
 export type GradientRecord = z.output<typeof gradientSummarySchema>;
 export type HistogramRecord = z.output<typeof histogramSchema>;
 export type KdeDerivativeRecord = z.output<typeof kdeDerivativeSchema>;
+export type ClusteringRecord = z.output<typeof clusteringSchema>;
 export type LayerRecord = z.output<typeof layerRecordSchema>;
 export type StepCheckRecord = z.output<typeof stepCheckSchema>;
 export type LossDynamicsRecord = z.output<typeof lossDynamicsSchema>;

@@ -24,7 +24,7 @@ describe('infoplane report, compare, export', () => {
     const out = path.join(root, 'report');
     const result = run('report', await fixtureRunDir(MLP_CONFIG), '--out', out, '--quiet');
     assert.equal(result.status, 0, result.stderr);
-    const ids = ['information-plane', 'mi-epochs', 'gradient-dynamics', 'hypothesis', 'loss-dynamics', 'kde-derivative', 'activation-histograms', 'activation-images'];
+    const ids = ['information-plane', 'mi-epochs', 'class-clustering', 'gradient-dynamics', 'hypothesis', 'loss-dynamics', 'kde-derivative', 'activation-histograms', 'activation-images'];
     assert.equal(result.stdout, `report written to ${path.join(out, 'report.html')} (and ${2 * ids.length} figure files)\n`);
     for (const id of ids) {
       assert.ok(existsSync(path.join(out, 'figures', `${id}.png`)) && existsSync(path.join(out, 'figures', `${id}.svg`)), id);

@@ -26,7 +26,7 @@ describe('experiment configs', () => {
   it('an invalid field is an error naming the field and the allowed values', () => {
     const bad = (change: Record<string, unknown>, message: RegExp): void => assert.throws(() => resolveConfig({ ...minimal, ...change }), message);
     bad({ batchSize: 0 }, /- batchSize: /);
-    bad({ dataset: { name: 'cifar' } }, /dataset\.name: expected one of "mnist", "fashion-mnist", "ib12", "npy"/);
+    bad({ dataset: { name: 'cifar' } }, /dataset\.name: expected one of "mnist", "fashion-mnist", "ib12", "imported", "npy"/);
     bad({ optimizer: { type: 'sgd', learningRate: 'fast' } }, /optimizer\.learningRate: Expected number, received string/);
     bad({ estimators: [{ name: 'kde', sigma: 1 }] }, /estimators\[0\]: unknown field "sigma"/);
     bad({ convMethods: ['median'] }, /convMethods\[0\]: expected one of "concat", "mean" but received "median"/);

@@ -10,11 +10,13 @@ import path from 'node:path';
 import { resolveConfig } from '../../src/experiment/config.js';
 import { tinyConfig } from './fixtures.js';
 import { type EpochRecord, runExperiment } from '../../src/experiment/runner.js';
-import { RunStore, readRunConfig } from '../../src/store/index.js';
+import { RunStore, epochDirectory, readRunConfig } from '../../src/store/index.js';
+import { readNpy } from '../../src/data/npy.js';
+import { classClustering } from '../../src/info/index.js';
 import { loadExperimentData } from '../../src/experiment/data.js';
 import { buildModel } from '../../src/experiment/model.js';
 import { ParallelReplicas } from '../../src/dynamics/index.js';
-import { deriveSeed, liveTensorCount } from '../../src/tensor/index.js';
+import { deriveSeed, liveTensorCount, tensor, tidy } from '../../src/tensor/index.js';
 import { assertClose, collectGarbage } from '../helpers.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-runs-'));
@@ -141,6 +143,24 @@ describe('a run directory', () => {
     assert.equal(kernel.count, 4);
     assertClose([kernel.mean, kernel.std, kernel.snr], [expected.mean, expected.std, expected.snr], 1e-6);
     replicas.dispose();
+  });
+
+  it('records each layer\'s class clustering at every logged epoch: the scores of its stored probe activations\' first clustering.samples rows; null when off', async () => {
+    const dir = out();
+    const { records } = await runExperiment({ config: resolveConfig({ ...tinyConfig, epochs: 2, clustering: { samples: 100 }, saveActivations: 'all' }), out: dir });
+    const labels = readNpy(path.join(dir, 'activations', 'labels.npy'));
+    for (const record of records) {
+      for (const layer of record.layers) {
+        // The activations as the runner saw them (float32, stored as computed), scored here.
+        const stored = readNpy(path.join(dir, 'activations', epochDirectory(record.epoch), `${layer.name}.npy`));
+        const expected = tidy(() => classClustering(tensor(stored.data as Float32Array, stored.shape), tensor(labels.data as BigInt64Array, labels.shape), 2, { samples: 100 }));
+        assert.equal(layer.clustering!.samples, 100);
+        assertClose([layer.clustering!.silhouette, layer.clustering!.distanceRatio], [expected.silhouette, expected.distanceRatio], 1e-12, `${layer.name} at ${record.epoch}`);
+        assert.ok(layer.clustering!.silhouette >= -1 && layer.clustering!.silhouette <= 1 && layer.clustering!.distanceRatio > 0);
+      }
+    }
+    const off = await runExperiment({ config: resolveConfig({ ...tinyConfig, epochs: 0, clustering: { samples: 0 } }), out: out() });
+    assert.deepEqual(off.records[0]!.layers.map((layer) => layer.clustering), [null, null, null]);
   });
 });
 

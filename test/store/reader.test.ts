@@ -91,6 +91,20 @@ describe('readRun', () => {
     assert.match(run.notices[0]!.message, /1 record\(s\) hold non-finite values .* first test\.loss on line 2/);
   });
 
+  it('a run written before the clustering scores (no layers[].clustering, no config clustering) reads without notices; null clustering is not a non-finite value', () => {
+    const dir = copy();
+    const lines = metricsLines(dir).map((line) => JSON.parse(line) as { layers: { clustering?: unknown }[] });
+    assert.ok(lines.every((line) => line.layers.every((layer) => typeof layer.clustering === 'object' && layer.clustering !== null)), 'the reference run records clustering');
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { config: { clustering?: unknown } };
+    delete config.config.clustering;
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+    writeLines(dir, lines.map((line, index) => JSON.stringify({ ...line, layers: line.layers.map(({ clustering: _, ...layer }) => (index === 0 ? { ...layer, clustering: null } : layer)) })));
+    const run = readRun(dir);
+    assert.deepEqual(run.notices, []);
+    assert.deepEqual(run.records.map((record) => record.layers.map((layer) => layer.clustering)), [[null, null, null], ...[1, 2, 3].map(() => [undefined, undefined, undefined])]);
+    assert.equal(run.config.config.clustering.samples, 2000, 'the default fills in');
+  });
+
   it('a run with no logged epoch yet, and one without status or summary, read with notices', () => {
     const dir = copy();
     rmSync(path.join(dir, 'metrics.jsonl'));

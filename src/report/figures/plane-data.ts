@@ -3,7 +3,7 @@
  * estimator (with its parameters) and conv method, with the bounds in bits. Non-finite values (NaN read
  * from null) become null here, and each mark keeps only the rows it can draw.
  */
-import type { EpochRecord, EstimateRecord, LayerRecord, RunData } from '../../store/index.js';
+import type { EstimateRecord, LayerRecord, Reestimation, RunData } from '../../store/index.js';
 
 /** One layer's estimate at one logged epoch, in bits; null where the run stored no finite value. */
 export interface EstimateRow {
@@ -24,6 +24,22 @@ export interface EstimateRow {
   channels: readonly { ixt: number | null; iyt: number | null }[];
   /** True for a layer without channels shown under the mean method with its concat estimate (equal by definition). */
   fromConcat: boolean;
+}
+
+/** What the plane rows read of a logged epoch: a run's metrics record, or a re-estimation's line with the layers' shapes. */
+export interface PlaneRecord {
+  epoch: number;
+  layers: readonly (Pick<LayerRecord, 'name' | 'shape'> & { estimates: readonly EstimateRecord[] })[];
+}
+
+/**
+ * A re-estimation's lines as plane records (the layers' shapes from the run's description).
+ *
+ * @example estimateRows(run, { records: reestimateRecords(run, run.reestimates[0]!) })
+ */
+export function reestimateRecords(run: RunData, reestimate: Reestimation): PlaneRecord[] {
+  const shapes = new Map(run.config.run.layers.map((layer) => [layer.name, layer.shape] as const));
+  return reestimate.records.map((line) => ({ epoch: line.epoch, layers: line.layers.map((layer) => ({ name: layer.name, shape: shapes.get(layer.name) ?? [], estimates: layer.estimates })) }));
 }
 
 /** Option values that do not tell two estimators apart: they describe the samples or the layer. */
@@ -50,6 +66,9 @@ export function estimatorLabel(estimate: Pick<EstimateRecord, 'estimator' | 'par
     case 'kde': return `kde σ²=${formatValue(p['noiseVariance'] ?? '?')}`;
     case 'bin': return `bin size ${formatValue(p['binsize'] ?? '?')}`;
     case 'tishby-bin': return `tishby-bin ${formatValue(p['numBins'] ?? '?')} bins`;
+    case 'quantized': return `quantized ${formatValue(p['quantizeBits'] ?? '?')}-bit exact`;
+    case 'ksg': return `ksg k=${formatValue(p['k'] ?? '?')}`;
+    case 'adaptive-bin': return `adaptive-bin ${formatValue(p['numBins'] ?? '?')} bins · ${formatValue(p['scope'] ?? '?')}`;
     case 'renyi': {
       const width = p['kernelWidthRule'] === 'fixed' ? `σ=${formatValue(p['kernelWidth'] ?? '?')}` : formatValue(p['kernelWidthRule'] ?? '?');
       return `renyi α=${formatValue(p['alpha'] ?? '?')} ${width}`;
@@ -102,10 +121,11 @@ export function layerOrder(run: RunData): string[] {
  *
  * @example estimateRows(readRun('runs/fig5-mlp'))[0] // { panel: 'kde σ²=0.1', layer: 'dense_1', epoch: 0, ixtUpper: 13.28…, … }
  */
-export function estimateRows(run: RunData, options: { runLabel?: string; showMethod?: boolean } = {}): EstimateRow[] {
-  const showMethod = options.showMethod ?? runMethods(run).size > 1;
+export function estimateRows(run: RunData, options: { runLabel?: string; showMethod?: boolean; records?: readonly PlaneRecord[] } = {}): EstimateRow[] {
+  const records: readonly PlaneRecord[] = options.records ?? run.records;
+  const showMethod = options.showMethod ?? new Set(records.flatMap((record) => record.layers.flatMap((layer) => layer.estimates.map((estimate) => estimate.method)))).size > 1;
   const order = layerOrder(run);
-  const row = (record: EpochRecord, layer: LayerRecord, estimate: EstimateRecord, method: EstimateRecord['method']): EstimateRow => {
+  const row = (record: PlaneRecord, layer: PlaneRecord['layers'][number], estimate: EstimateRecord, method: EstimateRecord['method']): EstimateRow => {
     const estimator = estimatorLabel(estimate);
     return {
       run: options.runLabel ?? run.name,
@@ -123,7 +143,7 @@ export function estimateRows(run: RunData, options: { runLabel?: string; showMet
       fromConcat: estimate.method !== method,
     };
   };
-  return run.records.flatMap((record) => {
+  return records.flatMap((record) => {
     // The estimator labels with a mean-method estimate at this epoch.
     const withMean = new Set(record.layers.flatMap((layer) => layer.estimates.filter((estimate) => estimate.method === 'mean').map(estimatorLabel)));
     return record.layers.flatMap((layer) => layer.estimates.flatMap((estimate) => {
