@@ -92,7 +92,7 @@ export function addProbeFileOptions(command: Command): Command {
   return command
     .requiredOption('--activations <file>', 'N×d or N×C×H×W activations (.npy), or a dict of layers (.npz: one estimate each)')
     .requiredOption('--labels <file>', 'N class indices (.npy, any numeric dtype holding integers)')
-    .option('--inputs <file>', 'N inputs (.npy): the Rényi estimator needs them for I(X;T)')
+    .option('--inputs <file>', 'N inputs (.npy): the renyi estimator needs them for I(X;T), ksg uses them for its I(X;T)')
     .option('--input-ids <file>', 'N input identities (.npy): Tishby binning uses them when inputs repeat')
     .option('--classes <count>', 'number of classes (default: largest label + 1)', positiveInteger('--classes'));
 }
@@ -174,6 +174,7 @@ function givenOptions(command: Command): { name: EstimatorName; given: [string, 
 export function estimatorSpecFromFlags(command: Command): EstimatorSpec {
   const { name, given } = givenOptions(command);
   if (name === 'renyi' && command.opts<Record<string, unknown>>()['inputs'] === undefined) command.error('error: the renyi estimator needs --inputs <file> (the inputs X) for I(X;T)', { exitCode: 2, code: 'infoplane.missingInputs' });
+  // KSG without inputs still gives I(Y;T) and H(T); its I(X;T) is NaN, and its parameters say why.
   return parseEstimatorSpec({ name, ...Object.fromEntries(given) });
 }
 

@@ -17,6 +17,7 @@ interface ReestimateCliOptions {
   epochs?: string;
   force?: boolean;
   threads?: number;
+  workers?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -54,7 +55,7 @@ function largestDifference(runDir: string, ids: readonly string[]): { bits: numb
 
 function printOutcome(runDir: string, outcome: ReestimateOutcome): void {
   const data = readRun(runDir);
-  const lines = [`${runDir}: ${outcome.settings.length} setting(s) × ${outcome.epochs.length} logged epochs in ${outcome.seconds.toFixed(1)} s (${outcome.threads} threads)`];
+  const lines = [`${runDir}: ${outcome.settings.length} setting(s) × ${outcome.epochs.length} logged epochs in ${outcome.seconds.toFixed(1)} s (${outcome.workers > 1 ? `${outcome.workers} workers of ${outcome.threads} thread${outcome.threads > 1 ? 's' : ''}` : `${outcome.threads} threads`})`];
   for (const setting of outcome.settings) {
     const reestimate = data.reestimates.find((r) => r.id === setting.id);
     const last = reestimate?.records.at(-1);
@@ -83,18 +84,21 @@ export function registerReestimate(program: Command): void {
     .option('--methods <list>', 'conv methods for layers with channels: concat, mean or concat,mean (default: the run\'s)')
     .option('--epochs <list>', 'only these logged epochs (default: every stored one)')
     .option('--force', 'redo settings already estimated (default: go on where they stopped)')
-    .option('--threads <n>', 'libtorch threads (default: the run\'s own, which reproduces its numbers exactly)', positiveInteger('--threads'))
+    .option('--workers <n>', 'child processes sharing the epochs (default: one per core; 1: this process)', positiveInteger('--workers'))
+    .option('--threads <n>', 'libtorch threads of each (default: 1 in workers, the run\'s own count in this process)', positiveInteger('--threads'))
     .option('--json', 'print one JSON object')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', `
 Options not given take the run's own estimator of that name (e.g. its KDE precision), then the defaults;
-comma-separated values give one setting each (their product when several options have lists).
+comma-separated values give one setting each (their product when several options have lists). The KDE
+settings of a grid share one pass over the sample pairs (equal to each on its own within 1e-6 bits);
+--own estimates the run's own settings as the run did and reproduces its numbers exactly.
 
 Examples:
   infoplane reestimate runs/fig5-mlp --estimator kde --noise-variance 1e-3,1e-2,0.1,1
   infoplane reestimate runs/ibnet-tanh --estimator bin --binsize 0.01,0.07,0.5
   infoplane reestimate runs/fig5-mlp --own`)
-    .action((runDir: string, options: ReestimateCliOptions) => {
+    .action(async (runDir: string, options: ReestimateCliOptions) => {
       const config = readRunConfig(runDir);
       let settings: EstimatorSpec[];
       if (options.own) {
@@ -115,12 +119,13 @@ Examples:
       });
       const bar = progress('re-estimating', 1, { quiet: options.quiet || options.json });
       let shown = 0;
-      const outcome = reestimateRun(runDir, {
+      const outcome = await reestimateRun(runDir, {
         settings,
         ...(methods ? { methods: methods as ('concat' | 'mean')[] } : {}),
         ...(epochs ? { epochs } : {}),
         ...(options.force ? { force: true } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
+        ...(options.workers ? { workers: options.workers } : {}),
         onEpoch: ({ epoch, done, total }) => {
           bar.update({ total });
           bar.tick(done - shown, `epoch ${epoch}`);

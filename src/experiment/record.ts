@@ -5,7 +5,7 @@
  */
 import type { GradientSummary } from '../dynamics/index.js';
 import type { KdeDerivative } from '../dynamics/kde-derivative.js';
-import { type Bounded, type ConvMethod, classClustering, createEstimator, estimateLayer } from '../info/index.js';
+import { type Bounded, type ConvMethod, classClustering, createEstimator, estimateLayer, needsInputs } from '../info/index.js';
 import type { Layer } from '../nn/index.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
 import type { ClusteringRecord, EstimateRecord, LayerRecord } from '../store/index.js';
@@ -23,7 +23,7 @@ export function layerEstimates(config: ExperimentConfig, activations: Tensor, pr
     const estimator = createEstimator(spec);
     for (const method of methods) {
       const estimate = estimateLayer(estimator, {
-        activations, labels: probe.labels, numClasses, inputIds: probe.inputIds, ...(spec.name === 'renyi' || spec.name === 'ksg' ? { inputs: probe.inputs } : {}),
+        activations, labels: probe.labels, numClasses, inputIds: probe.inputIds, ...(needsInputs(spec.name) ? { inputs: probe.inputs } : {}),
       }, method);
       records.push({
         estimator: spec.name,

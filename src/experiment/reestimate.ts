@@ -3,17 +3,22 @@
  * settings, from a run's stored probe activations (activations/epoch-N/LAYER.npy with labels.npy and
  * input-ids.npy), into reestimates/ID/ beside the original (the format: src/store/schemas.ts).
  *
- * Each logged epoch's layers are read once and every setting is estimated on them, so the files are read
- * once per epoch whatever the number of settings. The kernel work runs on libtorch's threads, set to the
- * run's own count: re-estimating with the run's own settings then reproduces its numbers exactly (the
- * reductions' order depends on the thread count). A re-estimation killed part-way keeps every finished
- * epoch and goes on from there when run again.
+ * Each logged epoch's layers are read once and every setting is estimated on them; the KDE settings of a
+ * grid share one pass over the sample pairs (kdeEstimates). Epochs are shared among worker processes of
+ * one libtorch thread each (one per core), the parent alone writing the files. Re-estimating the run's own
+ * settings (and only those) estimates each on its own, as the run did, and reproduces its numbers exactly
+ * (a test and bench:reestimate check it). A re-estimation killed part-way keeps every finished epoch and
+ * goes on from there when run again.
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { npyToTensor } from '../data/npy.js';
+import { fileURLToPath } from 'node:url';
+import { npyToTensor, readNpy } from '../data/npy.js';
 import {
-  type ConvMethod, type Estimator, type EstimatorSpec, createEstimator, estimateLayer, labelEntropyBits, parseEstimatorSpec,
+  type ConvMethod, type Estimator, type EstimatorSpec, type KdeOptions, type MethodEstimate, createEstimator, estimateLayer, estimateLayerAll, kdeEstimates,
+  labelEntropyBits, needsInputs, parseEstimatorSpec,
 } from '../info/index.js';
 import {
   type EstimateRecord, REESTIMATE_SCHEMA_VERSION, type ReestimateFile, type ReestimateLine, type RunConfigFile, appendJsonLine, epochDirectory,
@@ -23,8 +28,6 @@ import { type Tensor, getNumThreads, keep, setNumThreads, tidy } from '../tensor
 import { loadExperimentData, disposeExperimentData } from './data.js';
 import { flagEstimates } from '../info/validity.js';
 
-/** Estimators whose I(X;T) reads the inputs themselves, not only the layer. */
-const INPUT_ESTIMATORS = new Set(['renyi', 'ksg']);
 
 /**
  * The directory name of a setting: the estimator and its options, sorted, readable and stable.
@@ -45,7 +48,9 @@ export interface ReestimateOptions {
   epochs?: readonly number[];
   /** Redo settings already estimated (default: go on where they stopped, skip finished epochs). */
   force?: boolean;
-  /** libtorch threads (default: the run's own, so the run's settings reproduce its numbers exactly). */
+  /** Child processes sharing the epochs (default: one per core; 1 runs in this process). */
+  workers?: number;
+  /** libtorch threads of each (default: 1 in workers, the run's own count in this process). */
   threads?: number;
   /** Called after each epoch with the settings done so far. */
   onEpoch?: (event: { epoch: number; done: number; total: number }) => void;
@@ -57,6 +62,7 @@ export interface ReestimateOutcome {
   epochs: number[];
   seconds: number;
   threads: number;
+  workers: number;
 }
 
 /** The probe's first `rows` inputs, for estimators that need X: stored beside the activations (imported runs) or rebuilt from the run's config. */
@@ -82,6 +88,8 @@ export interface StoredProbe {
   /** Each layer's per-sample shape (a layer with channels gets the conv methods). */
   layerShapes: ReadonlyMap<string, readonly number[]>;
   methods: readonly ConvMethod[];
+  /** Estimate every setting on its own, never in a shared KDE pass (how the run computed its own numbers). */
+  separate?: boolean;
 }
 
 /**
@@ -109,20 +117,37 @@ export function estimateStoredEpoch(
       if (activations.size(0) !== probe.rows) throw new Error(`${file}: ${activations.size(0)} rows but labels.npy has ${probe.rows}; the stored activations are inconsistent`);
       onLayer?.(layer, activations);
       const withChannels = (probe.layerShapes.get(layer)?.length ?? activations.ndim - 1) > 1;
+      const methods = withChannels ? probe.methods : ['concat' as const];
+      const data = {
+        activations, labels: probe.labels, numClasses: probe.numClasses, ...(probe.inputIds ? { inputIds: probe.inputIds } : {}),
+      };
+      const record = (spec: EstimatorSpec, estimate: MethodEstimate): EstimateRecord => ({
+        estimator: spec.name, method: estimate.method, ixt: estimate.ixt, iyt: estimate.iyt, ht: estimate.ht, parameters: estimate.parameters,
+        ...(estimate.perChannel ? { perChannel: estimate.perChannel.map((c) => ({ ixt: c.ixt.upper, iyt: c.iyt.upper })) } : {}),
+      });
+      const estimates = settings.map(() => [] as EstimateRecord[]);
+      // KDE settings of one precision share one pass over the sample pairs (kdeEstimates: equal to each
+      // setting on its own to rounding, 1e-6 bits in float32), unless asked to estimate them separately.
+      const shared = new Map<string, number[]>();
+      settings.forEach(({ spec }, index) => {
+        if (spec.name === 'kde' && !probe.separate) shared.set(spec.precision, [...(shared.get(spec.precision) ?? []), index]);
+      });
+      for (const group of shared.values()) {
+        if (group.length < 2) continue;
+        for (const method of methods) {
+          const results = estimateLayerAll((flat) => kdeEstimates(flat, group.map((index) => settings[index]!.spec as KdeOptions)), data, method);
+          group.forEach((index, k) => estimates[index]!.push(record(settings[index]!.spec, results[k]!)));
+        }
+      }
       settings.forEach(({ spec, estimator }, index) => {
         // The softmax estimator reads only an output layer (as the runner does).
         if (spec.name === 'softmax' && layer !== outputLayer) return;
-        const estimates: EstimateRecord[] = (withChannels ? probe.methods : ['concat' as const]).map((method) => {
-          const estimate = estimateLayer(estimator, {
-            activations, labels: probe.labels, numClasses: probe.numClasses,
-            ...(probe.inputIds ? { inputIds: probe.inputIds } : {}), ...(probe.inputs && INPUT_ESTIMATORS.has(spec.name) ? { inputs: probe.inputs } : {}),
-          }, method);
-          return {
-            estimator: spec.name, method, ixt: estimate.ixt, iyt: estimate.iyt, ht: estimate.ht, parameters: estimate.parameters,
-            ...(estimate.perChannel ? { perChannel: estimate.perChannel.map((c) => ({ ixt: c.ixt.upper, iyt: c.iyt.upper })) } : {}),
-          };
-        });
-        results[index]!.push({ name: layer, estimates });
+        if (estimates[index]!.length === 0) {
+          for (const method of methods) {
+            estimates[index]!.push(record(spec, estimateLayer(estimator, { ...data, ...(probe.inputs && needsInputs(spec.name) ? { inputs: probe.inputs } : {}) }, method)));
+          }
+        }
+        results[index]!.push({ name: layer, estimates: estimates[index]! });
       });
     });
   }
@@ -138,13 +163,119 @@ interface SettingState {
   estimated: number[];
 }
 
+/** The settings of an epoch's work, as the in-process loop and a worker both receive them. */
+interface EpochTask {
+  runDir: string;
+  epochs: number[];
+  /** Per epoch, the indices (into `specs`) of the settings it still needs. */
+  due: number[][];
+  specs: EstimatorSpec[];
+  methods: ConvMethod[];
+  threads: number;
+}
+
+/** One epoch's lines: per due setting index, its layers (flags set). */
+interface EpochResult {
+  epoch: number;
+  lines: { index: number; layers: ReestimateLine['layers'] }[];
+}
+
+/**
+ * Estimates the task's epochs in this process, handing each epoch's lines to `onEpoch` in order. Reads
+ * the labels (ids, inputs) once; the run's own settings are estimated on their own (exact reproduction).
+ */
+export function estimateEpochs(task: EpochTask, onEpoch: (result: EpochResult) => void): void {
+  const config = readRunConfig(task.runDir);
+  const stored = storedActivations(task.runDir, config);
+  const previousThreads = getNumThreads();
+  setNumThreads(task.threads);
+  const labelsFile = path.join(stored.dir, 'labels.npy');
+  const idsFile = path.join(stored.dir, 'input-ids.npy');
+  const labels = tidy(() => keep(npyToTensor(labelsFile).to('int64')));
+  const inputIds = existsSync(idsFile) ? tidy(() => keep(npyToTensor(idsFile).to('int64'))) : undefined;
+  const rows = labels.size(0);
+  const numClasses = config.run.numClasses;
+  const readInputs = task.specs.some((spec, index) => needsInputs(spec.name) && task.due.some((due) => due.includes(index)));
+  let inputs: Tensor | undefined;
+  try {
+    inputs = readInputs ? probeInputs(task.runDir, config, rows) : undefined;
+    const bounds = { samples: rows, hY: labelEntropyBits(labels, numClasses) };
+    // The run's own settings alone are estimated as the run did, each on its own: they reproduce its numbers exactly.
+    const own = new Set(config.config.estimators.map((spec) => JSON.stringify(spec)));
+    const probe: StoredProbe = {
+      separate: task.specs.every((spec) => own.has(JSON.stringify(spec))), labels, numClasses, rows, methods: task.methods,
+      ...(inputIds ? { inputIds } : {}), ...(inputs ? { inputs } : {}),
+      layerShapes: new Map(config.run.layers.map((layer) => [layer.name, layer.shape] as const)),
+    };
+    const estimators = task.specs.map((spec) => createEstimator(spec));
+    task.epochs.forEach((epoch, e) => {
+      const due = task.due[e]!;
+      const estimated = estimateStoredEpoch(stored, epoch, due.map((index) => ({ spec: task.specs[index]!, estimator: estimators[index]! })), probe);
+      for (const layers of estimated) flagEstimates(layers, bounds);
+      onEpoch({ epoch, lines: due.map((index, k) => ({ index, layers: estimated[k]! })) });
+    });
+  } finally {
+    setNumThreads(previousThreads);
+    labels.dispose();
+    inputIds?.dispose();
+    inputs?.dispose();
+  }
+}
+
+/** The worker module: a child process that runs estimateEpochs on the task it is sent (reestimate-worker.ts). */
+const WORKER = fileURLToPath(new URL('./reestimate-worker.js', import.meta.url));
+
+/**
+ * Runs the task's epochs in `workers` child processes of one libtorch thread each (epochs dealt round
+ * robin), handing every epoch's result to `onEpoch` as it arrives. On two cores this is about twice one
+ * process with two threads: the kernel blocks' many short element-wise ops gain little from a second
+ * thread (bench:reestimate).
+ */
+function estimateInWorkers(task: EpochTask, workers: number, onEpoch: (result: EpochResult) => void): Promise<void> {
+  const shares = Array.from({ length: workers }, (_, w) => task.epochs.flatMap((_epoch, e) => (e % workers === w ? [e] : [])));
+  const children: ChildProcess[] = [];
+  return new Promise<void>((resolve, reject) => {
+    let running = 0;
+    let failed = false;
+    const fail = (error: Error): void => {
+      if (failed) return;
+      failed = true;
+      for (const child of children) child.kill();
+      reject(error);
+    };
+    for (const share of shares) {
+      if (share.length === 0) continue;
+      running++;
+      const child = fork(WORKER, [], {
+        env: { ...process.env, OMP_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' },
+        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+        serialization: 'advanced',
+      });
+      children.push(child);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.on('message', (message: { result?: EpochResult; error?: string }) => {
+        if (message.error) fail(new Error(message.error));
+        else if (message.result) onEpoch(message.result);
+      });
+      child.on('error', (error) => fail(error));
+      child.on('exit', (code, signal) => {
+        if (code !== 0 && !failed) fail(new Error(`a re-estimation worker stopped (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`));
+        if (--running === 0 && !failed) resolve();
+      });
+      child.send({ ...task, epochs: share.map((e) => task.epochs[e]!), due: share.map((e) => task.due[e]!), threads: 1 });
+    }
+    if (running === 0) resolve();
+  });
+}
+
 /**
  * Re-estimates the run in `runDir` under each setting, from its stored activations.
  *
  * @example
  * await reestimateRun('runs/fig5-mlp', { settings: [1e-3, 1e-2, 0.1, 1].map((v) => parseEstimatorSpec({ name: 'kde', noiseVariance: v })) });
  */
-export function reestimateRun(runDir: string, options: ReestimateOptions): ReestimateOutcome {
+export async function reestimateRun(runDir: string, options: ReestimateOptions): Promise<ReestimateOutcome> {
   if (options.settings.length === 0) throw new Error('reestimate needs at least one estimator setting');
   const config = readRunConfig(runDir);
   const stored = storedActivations(runDir, config);
@@ -152,20 +283,19 @@ export function reestimateRun(runDir: string, options: ReestimateOptions): Reest
   const missing = (options.epochs ?? []).filter((epoch) => !stored.epochs.includes(epoch));
   if (missing.length > 0) throw new Error(`${runDir}: no stored activations for epoch${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (stored: ${stored.epochs.join(', ')})`);
   const methods = [...(options.methods ?? config.config.convMethods)];
-  const threads = options.threads ?? config.run.engine.threads;
   const started = performance.now();
-  const labelsFile = path.join(stored.dir, 'labels.npy');
-  const idsFile = path.join(stored.dir, 'input-ids.npy');
-  const labels = tidy(() => keep(npyToTensor(labelsFile).to('int64')));
-  const inputIds = existsSync(idsFile) ? tidy(() => keep(npyToTensor(idsFile).to('int64'))) : undefined;
-  const rows = labels.size(0);
-  const numClasses = config.run.numClasses;
-  const probe = { samples: rows, hY: labelEntropyBits(labels, numClasses) };
-  const previousThreads = getNumThreads();
-  setNumThreads(threads);
-  const source = { rows, dtype: config.run.activations?.dtype ?? 'float32', threads };
+  const rows = readNpy(path.join(stored.dir, 'labels.npy')).shape[0] ?? 0;
   const existing = new Map(readReestimates(runDir, []).map((r) => [r.id, r] as const));
   const now = (): string => new Date().toISOString();
+  const pendingEpochs = (states: readonly SettingState[]): number[] => epochs.filter((epoch) => states.some((state) => state.pending.has(epoch)));
+  // Workers when there are epochs to share; else this process, with the run's own thread count. The run's
+  // own settings alone are estimated as the run did — here, with its thread count (the reductions' order
+  // follows the threads: one-thread workers differed from a two-thread fig5 run by 1e-9 bits).
+  const own = new Set(config.config.estimators.map((spec) => JSON.stringify(spec)));
+  const ownOnly = options.settings.every((spec) => own.has(JSON.stringify(parseEstimatorSpec(spec))));
+  const plannedWorkers = ownOnly && options.workers === undefined ? 1 : Math.max(1, Math.min(options.workers ?? availableParallelism(), epochs.length));
+  const threads = options.threads ?? (plannedWorkers > 1 ? 1 : config.run.engine.threads);
+  const source = { rows, dtype: config.run.activations?.dtype ?? 'float32', threads };
   const states: SettingState[] = options.settings.map((raw) => {
     const spec = parseEstimatorSpec(raw);
     const id = reestimateId(spec);
@@ -190,43 +320,46 @@ export function reestimateRun(runDir: string, options: ReestimateOptions): Reest
     writeFileAtomic(path.join(dir, 'reestimate.json'), `${JSON.stringify(file, null, 2)}\n`);
     return { id, dir, spec, file, pending: new Set(epochs.filter((epoch) => !done.has(epoch))), estimated: [] };
   });
-  const needsInputs = states.some((state) => INPUT_ESTIMATORS.has(state.spec.name) && state.pending.size > 0);
-  const inputs = needsInputs ? probeInputs(runDir, config, rows) : undefined;
-  const estimators = new Map(states.map((state) => [state.id, createEstimator(state.spec)] as const));
-  const total = states.reduce((sum, state) => sum + state.pending.size, 0);
+  const todo = pendingEpochs(states);
+  const task: EpochTask = {
+    runDir, epochs: todo, specs: states.map((state) => state.spec), methods, threads,
+    due: todo.map((epoch) => states.flatMap((state, index) => (state.pending.has(epoch) ? [index] : []))),
+  };
+  const total = task.due.reduce((sum, due) => sum + due.length, 0);
   let done = 0;
-  const context = { labels, numClasses, rows, ...(inputIds ? { inputIds } : {}), ...(inputs ? { inputs } : {}), layerShapes: new Map(config.run.layers.map((layer) => [layer.name, layer.shape] as const)) };
-  try {
-    for (const epoch of epochs) {
-      const due = states.filter((state) => state.pending.has(epoch));
-      if (due.length === 0) continue;
-      const estimated = estimateStoredEpoch(stored, epoch, due.map((state) => ({ spec: state.spec, estimator: estimators.get(state.id)! })), { ...context, methods });
-      const lines = new Map<string, ReestimateLine>(due.map((state, i) => [state.id, { schemaVersion: REESTIMATE_SCHEMA_VERSION, epoch, layers: estimated[i]! }]));
-      for (const state of due) {
-        const line = lines.get(state.id)!;
-        flagEstimates(line.layers, probe);
-        appendJsonLine(path.join(state.dir, 'estimates.jsonl'), line);
-        state.pending.delete(epoch);
-        state.estimated.push(epoch);
+  // Lines are appended in epoch order (workers finish out of order): each result waits for the ones before.
+  const waiting = new Map<number, EpochResult>();
+  let next = 0;
+  const write = (result: EpochResult): void => {
+    waiting.set(result.epoch, result);
+    while (next < todo.length && waiting.has(todo[next]!)) {
+      const ready = waiting.get(todo[next]!)!;
+      waiting.delete(ready.epoch);
+      for (const { index, layers } of ready.lines) {
+        const state = states[index]!;
+        appendJsonLine(path.join(state.dir, 'estimates.jsonl'), { schemaVersion: REESTIMATE_SCHEMA_VERSION, epoch: ready.epoch, layers });
+        state.pending.delete(ready.epoch);
+        state.estimated.push(ready.epoch);
         done++;
       }
-      options.onEpoch?.({ epoch, done, total });
+      options.onEpoch?.({ epoch: ready.epoch, done, total });
+      next++;
     }
+  };
+  const workers = Math.min(plannedWorkers, todo.length);
+  try {
+    if (workers > 1) await estimateInWorkers(task, workers, write);
+    else estimateEpochs(task, write);
     const seconds = (performance.now() - started) / 1000;
     for (const state of states) {
       state.file = { ...state.file, state: 'finished', updatedAt: now(), elapsedSeconds: state.file.elapsedSeconds + (state.estimated.length > 0 ? seconds / states.length : 0) };
       writeFileAtomic(path.join(state.dir, 'reestimate.json'), `${JSON.stringify(state.file, null, 2)}\n`);
     }
-    return { settings: states.map(({ id, dir, spec, estimated }) => ({ id, dir, spec, estimated })), epochs, seconds, threads };
+    return { settings: states.map(({ id, dir, spec, estimated }) => ({ id, dir, spec, estimated })), epochs, seconds, threads, workers: Math.max(1, workers) };
   } catch (error) {
     for (const state of states) {
       writeFileAtomic(path.join(state.dir, 'reestimate.json'), `${JSON.stringify({ ...state.file, state: 'failed', updatedAt: now(), error: (error as Error).message }, null, 2)}\n`);
     }
     throw error;
-  } finally {
-    setNumThreads(previousThreads);
-    labels.dispose();
-    inputIds?.dispose();
-    inputs?.dispose();
   }
 }

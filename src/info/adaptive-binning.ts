@@ -19,7 +19,7 @@
  * Then, as Saxe's binning (binning.ts, the same plug-in symbol entropies): each sample's row of bin
  * indices is one symbol, inputs are taken as distinct so I(X;T) = H(T), and I(Y;T) = H(T) − H(T|Y).
  */
-import { type Tensor, cat, noGrad, tidy, zeros } from '../tensor/index.js';
+import { type Tensor, noGrad, tidy, zeros } from '../tensor/index.js';
 import { invalid } from '../tensor/validate.js';
 import { DEFAULT_NUM_BINS, estimateFromCodes } from './binning.js';
 import type { Estimator } from './types.js';
@@ -41,10 +41,11 @@ export interface AdaptiveBinOptions {
  * from all N·d values ('layer') or from each column's N values ('neuron').
  *
  * With j a value's rank among the U distinct values of its scope, its bin is the largest b with
- * ⌊bU/n⌋ ≤ j, i.e. ⌈(j + 1)·n/U⌉ − 1. The ranks come from one sort along the samples: a new rank wherever
- * a sorted value differs from the one before (a cumulative sum), scattered back to the samples' places.
- * The division is exact where (j + 1)·n/U is an integer; elsewhere its fraction is at least 1/U, while
- * its rounding error is below n·2^−53 (the quotient is at most n): far apart for any layer in memory.
+ * ⌊bU/n⌋ ≤ j, i.e. ⌈(j + 1)·n/U⌉ − 1. The ranks come from one sort of each scope's values laid out as a
+ * contiguous row (a sort along strided columns took 2–4× longer): a new rank wherever a sorted value
+ * differs from the one before (a cumulative sum), scattered back to the values' places. The division is
+ * exact where (j + 1)·n/U is an integer; elsewhere its fraction is at least 1/U, while its rounding error
+ * is below n·2^−53 (the quotient is at most n): far apart for any layer in memory.
  *
  * @example adaptiveBinCodes(tensor([[0], [0], [1], [2], [3], [3], [3], [4]]), 2, 'layer') // 5 distinct values: 0, 1 → bin 0; 2, 3, 4 → bin 1
  */
@@ -52,15 +53,17 @@ export function adaptiveBinCodes(activations: Tensor, numBins: number, scope: Ad
   return tidy(() => {
     const n = activations.size(0);
     const flat = activations.reshape([n, -1]);
-    // Sorted in the activations' own dtype: float32 values that tie as stored share a bin.
-    const values = scope === 'layer' ? flat.reshape([-1, 1]) : flat;
-    const count = values.size(0);
-    const sorted = values.sort(0);
-    const changes = sorted.values.narrow(0, 1, count - 1).ne(sorted.values.narrow(0, 0, count - 1)).to('float64');
-    const ranks = cat([zeros([1, values.size(1)], { dtype: 'float64' }), changes.cumsum(0)], 0);
-    const distinct = ranks.narrow(0, count - 1, 1).add(1);
-    const sortedCodes = ranks.add(1).mul(numBins).div(distinct).ceil().sub(1);
-    return zeros(values.shape, { dtype: 'float64' }).scatterAdd(0, sorted.indices, sortedCodes).reshape(flat.shape);
+    // One row per scope, in the activations' own dtype: float32 values that tie as stored share a bin.
+    const rows = scope === 'layer' ? flat.reshape([1, -1]) : flat.t().contiguous();
+    const count = rows.size(1);
+    const sorted = rows.sort(1);
+    const ranks = zeros(rows.shape, { dtype: 'float64' });
+    ranks.narrow(1, 1, count - 1).copy_(sorted.values.narrow(1, 1, count - 1).ne(sorted.values.narrow(1, 0, count - 1)));
+    const bins = ranks.cumsum(1);
+    const distinct = bins.narrow(1, count - 1, 1).add(1);
+    const sortedBins = bins.add_(1).mul_(numBins).div_(distinct).ceil().sub_(1);
+    const codes = zeros(rows.shape, { dtype: 'float64' }).scatterAdd(1, sorted.indices, sortedBins);
+    return scope === 'layer' ? codes.reshape(flat.shape) : codes.t();
   });
 }
 

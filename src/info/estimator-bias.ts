@@ -8,7 +8,7 @@ import { deriveSeed, tidy } from '../tensor/index.js';
 import { type EstimatorSpec, parseEstimatorSpec } from './estimator-spec.js';
 import {
   DEFAULT_TASK_SETTINGS, KNOWN_MI_TASKS, type KnownMiTask, type KnownMiTaskName, type KnownValue, type Quantity, knownValue, plugInBiasBits,
-  sampleKnownMiTask, taskDimsProblem, taskQuantities, taskSettingText,
+  parseKnownMiTask, sampleKnownMiTask, taskDimsProblem, taskQuantities, taskSettingText,
 } from './known-mi.js';
 import { estimateLayer } from './layer.js';
 import { createEstimator } from './registry.js';
@@ -30,11 +30,11 @@ export function defaultBiasEstimators(): EstimatorSpec[] {
     .map(parseEstimatorSpec);
 }
 
-/**
- * Estimators whose cost forbids large N: renyi eigendecomposes N×N matrices (five per estimate), which
- * took 0.5 s at N = 1024 and 35 s at N = 4096 on 2 cores.
- */
-const MAX_SAMPLES: Readonly<Record<string, number>> = { renyi: 2048 };
+/** Estimators whose cost forbids large N: the largest N each is run at, and why. */
+const SAMPLE_LIMITS: Readonly<Record<string, { samples: number; why: string }>> = {
+  // Measured on 2 cores: 0.5 s per estimate at N = 1024, 35 s at N = 4096.
+  renyi: { samples: 2048, why: 'it eigendecomposes five N×N matrices per estimate (35 s at N = 4096 on 2 cores)' },
+};
 
 export interface BiasOptions {
   estimators?: readonly EstimatorSpec[];
@@ -117,7 +117,7 @@ export function planBias(options: BiasOptions = {}): BiasPlan {
   if (estimators.length === 0) throw new RangeError('Expected at least one estimator for estimators but received []');
   const samples = checkSizes(options.samples ?? DEFAULT_BIAS_SAMPLES, 2, 'samples');
   const dims = checkSizes(options.dims ?? DEFAULT_BIAS_DIMS, 1, 'dims');
-  const tasks = [...(options.tasks ?? KNOWN_MI_TASKS.flatMap((name) => DEFAULT_TASK_SETTINGS[name]))];
+  const tasks = (options.tasks ?? KNOWN_MI_TASKS.flatMap((name) => DEFAULT_TASK_SETTINGS[name])).map(parseKnownMiTask);
   const seed = options.seed ?? 0;
   const skipped = new Map<string, BiasSkip>();
   const skip = (entry: Omit<BiasSkip, 'count'>): void => {
@@ -143,12 +143,12 @@ export function planBias(options: BiasOptions = {}): BiasPlan {
           continue;
         }
         for (const estimator of estimators) {
-          const limit = MAX_SAMPLES[estimator.name];
+          const limit = SAMPLE_LIMITS[estimator.name];
           const quantities: BiasCase['quantities'] = [];
           for (const quantity of taskQuantities(task)) {
             const value = knownOnce(task, d, quantity, estimator);
             if ('skip' in value) skip({ task: task.task, quantity, estimator, reason: value.skip });
-            else if (limit !== undefined && n > limit) skip({ task: task.task, quantity, estimator, reason: `N > ${limit}: it eigendecomposes N×N matrices, five per estimate (35 s at N = 4096 on 2 cores)` });
+            else if (limit && n > limit.samples) skip({ task: task.task, quantity, estimator, reason: `N > ${limit.samples}: ${limit.why}` });
             else {
               const bias = plugInBiasBits(task, quantity, estimator, n);
               quantities.push({ quantity, known: value, ...(bias === undefined ? {} : { plugInBiasBits: bias }) });

@@ -29,7 +29,11 @@ export type Reading =
   | { kind: 'equal-mass'; numBins: number; scope: 'layer' | 'neuron' }
   | { kind: 'shannon'; estimates: boolean };
 
-/** Cells with the given ascending edges, a value's cell the number of edges at or below it (np.digitize). */
+/**
+ * Cells with the given ascending edges, a value's cell the number of edges at or below it (np.digitize).
+ *
+ * @example edgeQuantiser([-1, 0, 1], 'quartiles').cell(0.5) // 2
+ */
 export function edgeQuantiser(edges: readonly number[], formula: string): Quantiser {
   return {
     cell: (value) => edges.filter((edge) => edge <= value).length,

@@ -64,6 +64,18 @@ export type EstimatorSpec = z.output<typeof estimatorSpecSchema>;
 export type EstimatorSpecInput = z.input<typeof estimatorSpecSchema>;
 export type EstimatorName = EstimatorSpec['name'];
 
+/** Estimators whose I(X;T) reads the inputs X themselves (ProbeData.inputs), not only the layer. */
+const INPUT_ESTIMATORS: ReadonlySet<string> = new Set(['renyi', 'ksg']);
+
+/**
+ * Whether an estimator's I(X;T) needs the probe's inputs.
+ *
+ * @example needsInputs('ksg') // true; needsInputs('kde') // false
+ */
+export function needsInputs(name: string): boolean {
+  return INPUT_ESTIMATORS.has(name);
+}
+
 /** The estimators' names, in the schema's order. */
 export const ESTIMATORS: readonly EstimatorName[] = estimatorSpecSchema.options.map((option) => option.shape.name.value);
 

@@ -46,7 +46,11 @@ export function cellProbabilities(mean: number, sd: number, quantiser: Quantiser
   return [...cdf, 1].map((value, i) => Math.max(0, value - (i === 0 ? 0 : cdf[i - 1]!)));
 }
 
-/** The entropy in bits of a distribution given by (unnormalised) weights. */
+/**
+ * The entropy in bits of a distribution given by (unnormalised) weights.
+ *
+ * @example entropyBits([1, 1, 2]) // 1.5
+ */
 export function entropyBits(weights: readonly number[]): number {
   return entropyOfCounts(weights) * NATS_TO_BITS;
 }

@@ -90,12 +90,17 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
     const size = Math.max(1, Math.min(options.blockSize ?? defaultBlockSize(d), n));
     // The smallest exponents whose exp, and its ¼ power, stay normal floats.
     const lowestExponent = dtype === 'float32' ? -87 : -708;
-    // When each variance is 2^m (m = 1 … 4) times the one before, as the lower bound's 4σ² is, its kernel
-    // is the previous one's 2^m-th root: m square roots, cheaper than exp. Below the clamp this gives
-    // e^{lowest·v₀/v_k} where the exact kernel is smaller, a relative error under N·e^{lowest·v₀/v_k} in
-    // each sum (float32, 4σ²: 3.6e-10·N; float64: 1e-77·N).
-    const steps = variances.slice(1).map((v, k) => Math.log2(v / variances[k]!));
-    const rootChain = steps.every((m) => Math.abs(m - Math.round(m)) < 1e-12 && Math.round(m) >= 1 && Math.round(m) <= 4) ? steps.map(Math.round) : undefined;
+    // A variance 2^m (m = 1 … 4) times the one before (the lower bound's 4σ² is 4× its σ²) has the
+    // previous kernel's 2^m-th root for its kernel: m square roots, cheaper than exp. Below the clamp this
+    // gives e^{lowest·v₀/v_k} where the exact kernel is smaller, a relative error under N·e^{lowest·v₀/v_k}
+    // in each sum (float32, 4σ²: 3.6e-10·N; float64: 1e-77·N). Any other variance (the next σ² of a grid)
+    // gets exp of the exponent rescaled by v₀/v_k.
+    const steps = variances.map((v, k) => {
+      if (k === 0) return 0;
+      const m = Math.log2(v / variances[k - 1]!);
+      return Math.abs(m - Math.round(m)) < 1e-12 && Math.round(m) >= 1 && Math.round(m) <= 4 ? Math.round(m) : 0;
+    });
+    const rescaled = steps.slice(1).some((m) => m === 0);
     const exponents = empty([size * size], { dtype });
     const buffer = empty([size * size], { dtype });
     for (let i0 = 0; i0 < n; i0 += size) {
@@ -126,19 +131,25 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
           // Exponents are clamped to [lowest, 0]: the top removes rounding's +1e-13 on the diagonal; the
           // bottom keeps exp out of the subnormal range, whose slow microcode path made float32 blocks 3×
           // slower (e^{lowest} is far below a billionth of the self term 1 in every sum).
-          if (rootChain) {
+          if (!rescaled) {
             // v₀'s kernel by exp in place, then each larger variance's as square roots of the one before.
             exponent.clamp_(lowestExponent, 0).exp_();
             accumulate(exponent, 0);
             for (let k = 1; k < variances.length; k++) {
-              for (let r = 0; r < rootChain[k - 1]!; r++) exponent.sqrt_();
+              for (let r = 0; r < steps[k]!; r++) exponent.sqrt_();
               accumulate(exponent, k);
             }
           } else {
-            // exp(−D/2v_k) = exp(exponent·v₀/v_k) into the second buffer, then v₀'s own kernel in place.
+            // The exponent is kept for the rescaled variances; each kernel is built in the second buffer,
+            // by exp of the rescaled exponent or as square roots of the kernel before.
             exponent.clamp_(lowestExponent * (variances.at(-1)! / first), 0);
-            for (let k = variances.length - 1; k >= 1; k--) accumulate(block.mulFrom_(exponent, first / variances[k]!).exp_(), k);
-            accumulate(exponent.clamp_(lowestExponent).exp_(), 0);
+            block.copy_(exponent).clamp_(lowestExponent, 0).exp_();
+            accumulate(block, 0);
+            for (let k = 1; k < variances.length; k++) {
+              if (steps[k]! > 0) for (let r = 0; r < steps[k]!; r++) block.sqrt_();
+              else block.mulFrom_(exponent, first / variances[k]!).exp_();
+              accumulate(block, k);
+            }
           }
         });
       }
@@ -183,38 +194,71 @@ function upperEntropy(logSums: Float64Array, members: readonly number[] | undefi
   return dims / 2 + (dims / 2) * Math.log(2 * Math.PI * variance) + Math.log(indices.length) - mean;
 }
 
+/** The bounds of one σ² from the log kernel sums at σ² and 4σ² (Kolchinsky & Tracey 2017, as ibsgd kde.py). */
+function kdeFromSums(
+  sums: { logUpper: Float64Array; logLower: Float64Array; ownUpper: Float64Array; ownLower: Float64Array },
+  members: readonly number[][],
+  counts: readonly number[],
+  n: number,
+  dims: number,
+  noiseVariance: number,
+): Pick<LayerEstimate, 'ixt' | 'iyt' | 'ht'> {
+  const lowerShift = (dims / 2) * Math.log(1 / 4);
+  const entropy = (logSums: Float64Array, variance: number, shift: number): number => upperEntropy(logSums, undefined, dims, variance) + shift;
+  const conditional = (logSums: Float64Array, variance: number, shift: number): number =>
+    members.reduce((total, rows, c) => (rows.length === 0 ? total : total + (counts[c]! / n) * (upperEntropy(logSums, rows, dims, variance) + shift)), 0);
+  const hUpper = entropy(sums.logUpper, noiseVariance, 0);
+  const hLower = entropy(sums.logLower, 4 * noiseVariance, lowerShift);
+  const hGivenX = (dims / 2) * (Math.log(2 * Math.PI * noiseVariance) + 1);
+  const hGivenYUpper = conditional(sums.ownUpper, noiseVariance, 0);
+  const hGivenYLower = conditional(sums.ownLower, 4 * noiseVariance, lowerShift);
+  const bits = (lower: number, upper: number): Bounded => ({ lower: lower * NATS_TO_BITS, upper: upper * NATS_TO_BITS });
+  return {
+    ixt: bits(hLower - hGivenX, hUpper - hGivenX),
+    iyt: bits(hLower - hGivenYLower, hUpper - hGivenYUpper),
+    ht: bits(hLower, hUpper),
+  };
+}
+
+/**
+ * KDE estimates at several σ² (one precision) from one pass over the sample pairs: the kernel exponent
+ * of each block is computed once and every σ² and 4σ² kernel is derived from it (gaussianKernelLogSums),
+ * so a grid of σ² costs one matrix product instead of one per σ². Each estimate agrees with its own
+ * `kdeEstimator` to rounding (the kernels come from exp of a rescaled exponent instead of square roots:
+ * within 1e-6 bits in float32, test/info/kde.test.ts); a single σ² gives kdeEstimator's numbers exactly.
+ *
+ * @example kdeEstimates(data, [1e-3, 1e-2, 0.1, 1].map((noiseVariance) => ({ noiseVariance, precision: 'float32' })))
+ */
+export function kdeEstimates(data: ProbeData, settings: readonly KdeOptions[]): LayerEstimate[] {
+  if (settings.length === 0) return [];
+  const precision = settings[0]!.precision ?? DEFAULT_PRECISION;
+  if (settings.some((setting) => (setting.precision ?? DEFAULT_PRECISION) !== precision)) throw new RangeError('kdeEstimates takes settings of one precision; group them by precision');
+  const noiseVariances = settings.map((setting) => setting.noiseVariance ?? DEFAULT_NOISE_VARIANCE);
+  for (const v of noiseVariances) if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`noiseVariance must be a positive number, got ${v}`);
+  const n = data.activations.size(0);
+  const dims = data.activations.numel / n;
+  const variances = [...new Set(noiseVariances.flatMap((v) => [v, 4 * v]))].sort((a, b) => a - b);
+  const sums = gaussianKernelLogSums(data.activations, data.labels, data.numClasses, variances, { ...settings[0], precision });
+  const logAll = sums.logAll.map((t) => t.data('float64'));
+  const logOwn = sums.logOwnClass.map((t) => t.data('float64'));
+  for (const t of [...sums.logAll, ...sums.logOwnClass]) t.dispose();
+  const { counts, labelOf } = classCounts(data.labels, data.numClasses);
+  const members = counts.map((_, c) => labelOf.flatMap((label, i) => (label === c ? [i] : [])));
+  return noiseVariances.map((noiseVariance) => {
+    const [upper, lower] = [variances.indexOf(noiseVariance), variances.indexOf(4 * noiseVariance)];
+    return {
+      ...kdeFromSums({ logUpper: logAll[upper]!, logLower: logAll[lower]!, ownUpper: logOwn[upper]!, ownLower: logOwn[lower]! }, members, counts, n, dims, noiseVariance),
+      parameters: { estimator: 'kde', noiseVariance, precision, samples: n, dims },
+    };
+  });
+}
+
 /** The KDE estimator with both bounds. */
 export function kdeEstimator(options: KdeOptions = {}): Estimator {
   const noiseVariance = options.noiseVariance ?? DEFAULT_NOISE_VARIANCE;
   if (!(noiseVariance > 0) || !Number.isFinite(noiseVariance)) throw new RangeError(`noiseVariance must be a positive number, got ${noiseVariance}`);
   return {
     name: 'kde',
-    estimate(data: ProbeData): LayerEstimate {
-      const n = data.activations.size(0);
-      const dims = data.activations.numel / n;
-      const variances = [noiseVariance, 4 * noiseVariance];
-      const sums = gaussianKernelLogSums(data.activations, data.labels, data.numClasses, variances, options);
-      const [logUpper, logLower] = sums.logAll.map((t) => t.data('float64'));
-      const [ownUpper, ownLower] = sums.logOwnClass.map((t) => t.data('float64'));
-      for (const t of [...sums.logAll, ...sums.logOwnClass]) t.dispose();
-      const { counts, labelOf } = classCounts(data.labels, data.numClasses);
-      const members = counts.map((_, c) => labelOf.flatMap((label, i) => (label === c ? [i] : [])));
-      const lowerShift = (dims / 2) * Math.log(1 / 4);
-      const entropy = (logSums: Float64Array, variance: number, shift: number): number => upperEntropy(logSums, undefined, dims, variance) + shift;
-      const conditional = (logSums: Float64Array, variance: number, shift: number): number =>
-        members.reduce((total, rows, c) => (rows.length === 0 ? total : total + (counts[c]! / n) * (upperEntropy(logSums, rows, dims, variance) + shift)), 0);
-      const hUpper = entropy(logUpper!, noiseVariance, 0);
-      const hLower = entropy(logLower!, 4 * noiseVariance, lowerShift);
-      const hGivenX = (dims / 2) * (Math.log(2 * Math.PI * noiseVariance) + 1);
-      const hGivenYUpper = conditional(ownUpper!, noiseVariance, 0);
-      const hGivenYLower = conditional(ownLower!, 4 * noiseVariance, lowerShift);
-      const bits = (lower: number, upper: number): Bounded => ({ lower: lower * NATS_TO_BITS, upper: upper * NATS_TO_BITS });
-      return {
-        ixt: bits(hLower - hGivenX, hUpper - hGivenX),
-        iyt: bits(hLower - hGivenYLower, hUpper - hGivenYUpper),
-        ht: bits(hLower, hUpper),
-        parameters: { estimator: 'kde', noiseVariance, precision: options.precision ?? DEFAULT_PRECISION, samples: n, dims },
-      };
-    },
+    estimate: (data: ProbeData): LayerEstimate => kdeEstimates(data, [{ ...options, noiseVariance }])[0]!,
   };
 }

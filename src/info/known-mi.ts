@@ -32,6 +32,7 @@ import type { ProbeData } from './types.js';
 
 const probability = z.number().min(0).max(1);
 
+/** The tasks and their parameters, as a zod union on `task` (parseKnownMiTask validates with it). */
 export const knownMiTaskSchema = z.discriminatedUnion('task', [
   z.object({ task: z.literal('gaussian-layer'), scale: z.number().positive().finite().describe('s, the standard deviation of X = T') }).strict(),
   z.object({ task: z.literal('correlated'), correlation: z.number().gt(-1).lt(1).describe('ρ, the correlation of each coordinate pair (X_i, T_i)') }).strict(),
@@ -89,7 +90,11 @@ export function taskSettingText(task: KnownMiTask): string {
   }
 }
 
-/** The quantities a task knows the value of. */
+/**
+ * The quantities a task knows the value of.
+ *
+ * @example taskQuantities({ task: 'channel', classes: 4, errorRate: 0.1 }) // ['I(X;T)', 'I(Y;T)']
+ */
 export function taskQuantities(task: KnownMiTask): Quantity[] {
   switch (task.task) {
     case 'gaussian-layer': case 'correlated': return ['I(X;T)'];
@@ -98,7 +103,11 @@ export function taskQuantities(task: KnownMiTask): Quantity[] {
   }
 }
 
-/** Why a task is not defined at dimension d, or undefined when it is: the channel's code is one integer. */
+/**
+ * Why a task is not defined at dimension d, or undefined when it is: the channel's code is one integer.
+ *
+ * @example taskDimsProblem({ task: 'channel', classes: 4, errorRate: 0.1 }, 4) // 'the channel's code is one integer (d = 1 only)'
+ */
 export function taskDimsProblem(task: KnownMiTask, dims: number): string | undefined {
   return task.task === 'channel' && dims !== 1 ? 'the channel\'s code is one integer (d = 1 only)' : undefined;
 }
@@ -117,7 +126,8 @@ function classMeans(classes: number, separation: number): number[] {
  *
  * @example const data = sampleKnownMiTask({ task: 'correlated', correlation: 0.9 }, 1024, 4, 7);
  */
-export function sampleKnownMiTask(task: KnownMiTask, samples: number, dims: number, seed: number): ProbeData {
+export function sampleKnownMiTask(setting: KnownMiTask, samples: number, dims: number, seed: number): ProbeData {
+  const task = parseKnownMiTask(setting);
   const problem = taskDimsProblem(task, dims);
   if (problem) throw new RangeError(`${task.task} is not defined at d = ${dims}: ${problem}`);
   if (!Number.isSafeInteger(samples) || samples < 2) throw new RangeError(`a task needs an integer number of samples ≥ 2, got ${samples}`);

@@ -5,7 +5,7 @@
  *   066138, algorithm 1 (eq. 8): I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_t + 1)⟩. ε_i is the distance from
  *   sample i to its k-th neighbour under the joint norm max(‖x − x'‖, ‖t − t'‖), and n_x (n_t) counts the
  *   samples j ≠ i with ‖x_j − x_i‖ < ε_i (‖t_j − t_i‖ < ε_i), strictly. Their derivation holds for any
- *   norms in the marginal spaces with the max in the joint one (§II.A); ours are Euclidean, so distances
+ *   norms in the marginal spaces with the max in the joint one (their §II); ours are Euclidean, so distances
  *   come from matrix products. Without `inputs` I(X;T) is NaN and `parameters.ixt` says why.
  * - I(Y;T): Ross (2014), "Mutual information between discrete and continuous data sets", PLoS ONE 9(2),
  *   e87357: I = ψ(N) − ⟨ψ(N_y)⟩ + ψ(k) − ⟨ψ(m)⟩, with d_i the distance from i to its k-th neighbour among
@@ -30,7 +30,7 @@
  * The pairwise work is blocked as in kde.ts: blocks of rows against all N columns (the k-th neighbour
  * needs whole rows), one block buffer per space reused, float64 throughout; no N×N matrix exists.
  */
-import { Generator, type Tensor, cat, empty, noGrad, randn, tensor, tidy } from '../tensor/index.js';
+import { Generator, type Tensor, empty, noGrad, randn, tensor, tidy } from '../tensor/index.js';
 import { invalid } from '../tensor/validate.js';
 import { type Estimator, type LayerEstimate, NATS_TO_BITS, type ProbeData, exact } from './types.js';
 
@@ -85,23 +85,36 @@ interface Space {
   right?: Tensor;
 }
 
-/** Flattened, centred and jittered samples in the given sample order. */
+/**
+ * Flattened, centred and jittered samples in the given sample order. Beside the inputs, the only N×d
+ * float64 copies that outlive this are the two product factors (built in place, as in kde.ts), or the
+ * coordinate columns.
+ */
 function prepareSpace(samples: Tensor, order: Tensor, jitter: number, generator: Generator): Space {
-  const n = samples.size(0);
-  const dims = samples.numel / n;
-  const flat = samples.reshape([n, dims]).to('float64');
-  // Distances do not change under translation; centring keeps ‖t‖² small and the products' cancellation mild.
-  const centred = flat.sub(flat.mean(0, true));
-  if (jitter > 0) {
-    const spread = centred.abs().mean().item();
-    // Drawn in the caller's sample order, so the jitter of a sample does not depend on the class order.
-    centred.add_(randn([n, dims], { generator, dtype: 'float64' }).mul_(jitter * (spread > 0 ? spread : 1)));
-  }
-  const points = centred.indexSelect(0, order);
-  if (dims <= DIRECT_MAX_DIMS) return { dims, columns: points.t().contiguous() };
-  const squaredNorms = points.square().sum(1, true);
-  const ones = empty([n, 1], { dtype: 'float64' }).fill_(1);
-  return { dims, left: cat([points, squaredNorms, ones], 1), right: cat([points.mul(-2), ones, squaredNorms], 1) };
+  return tidy(() => {
+    const n = samples.size(0);
+    const dims = samples.numel / n;
+    const left = empty([n, dims + 2], { dtype: 'float64' });
+    const points = left.narrow(1, 0, dims);
+    tidy(() => {
+      points.copy_(samples.reshape([n, dims]).indexSelect(0, order));
+      // Distances do not change under translation; centring keeps ‖t‖² small and the products' cancellation mild.
+      points.sub_(points.mean(0, true));
+      if (jitter > 0) {
+        const spread = points.abs().mean().item();
+        points.add_(randn([n, dims], { generator, dtype: 'float64' }).mul_(jitter * (spread > 0 ? spread : 1)));
+      }
+    });
+    if (dims <= DIRECT_MAX_DIMS) return { dims, columns: points.t().contiguous() };
+    const squaredNorms = points.norm(2, 1, true).square();
+    left.narrow(1, dims, 1).copy_(squaredNorms);
+    left.narrow(1, dims + 1, 1).fill_(1);
+    const right = empty([n, dims + 2], { dtype: 'float64' });
+    right.narrow(1, 0, dims).copy_(points).mul_(-2);
+    right.narrow(1, dims, 1).fill_(1);
+    right.narrow(1, dims + 1, 1).copy_(squaredNorms);
+    return { dims, left, right };
+  });
 }
 
 /** ‖p_i − p_j‖² for the rows i ∈ [i0, i0 + rows) against all N samples, into `out` ([rows, N]); self distances +∞. */

@@ -55,30 +55,44 @@ function meanBound(values: readonly Bounded[]): Bounded {
  * const estimate = estimateLayer(kdeEstimator({ noiseVariance: 0.1 }), { activations, labels, numClasses: 10 }, 'mean');
  */
 export function estimateLayer(estimator: Estimator, data: ProbeData, method: ConvMethod = 'concat'): MethodEstimate {
+  return estimateLayerAll((flat) => [estimator.estimate(flat)], data, method)[0]!;
+}
+
+/**
+ * Several estimates of one layer under a method from one function of the flattened data (e.g. every σ²
+ * of a KDE grid from one pass over the sample pairs, kdeEstimates): concat applies it once, mean once per
+ * channel, each estimate averaged over the channels.
+ *
+ * @example estimateLayerAll((flat) => kdeEstimates(flat, [{ noiseVariance: 1e-3 }, { noiseVariance: 0.1 }]), data, 'mean')
+ */
+export function estimateLayerAll(estimate: (data: ProbeData) => LayerEstimate[], data: ProbeData, method: ConvMethod = 'concat'): MethodEstimate[] {
   checkProbeData(data);
   const { activations } = data;
   const n = activations.size(0);
   if (activations.ndim <= 2 || method === 'concat') {
     const flat = activations.ndim <= 2 ? activations : noGrad(() => activations.reshape([n, -1]));
     try {
-      return { ...estimator.estimate({ ...data, activations: flat }), method };
+      return estimate({ ...data, activations: flat }).map((result) => ({ ...result, method }));
     } finally {
       if (flat !== activations) flat.dispose();
     }
   }
   const channels = activations.size(1);
-  const perChannel: LayerEstimate[] = [];
+  const perChannel: LayerEstimate[][] = [];
   for (let c = 0; c < channels; c++) {
-    perChannel.push(tidy(() => estimator.estimate({ ...data, activations: activations.select(1, c).reshape([n, -1]) })));
+    perChannel.push(tidy(() => estimate({ ...data, activations: activations.select(1, c).reshape([n, -1]) })));
   }
-  return {
-    ixt: meanBound(perChannel.map((e) => e.ixt)),
-    iyt: meanBound(perChannel.map((e) => e.iyt)),
-    ht: meanBound(perChannel.map((e) => e.ht)),
-    parameters: { ...perChannel[0]!.parameters, channels },
-    method,
-    perChannel,
-  };
+  return perChannel[0]!.map((_, k) => {
+    const own = perChannel.map((results) => results[k]!);
+    return {
+      ixt: meanBound(own.map((e) => e.ixt)),
+      iyt: meanBound(own.map((e) => e.iyt)),
+      ht: meanBound(own.map((e) => e.ht)),
+      parameters: { ...own[0]!.parameters, channels },
+      method,
+      perChannel: own,
+    };
+  });
 }
 
 /** H(Y) in bits of the labels' empirical distribution: the ceiling of I(Y;T). */

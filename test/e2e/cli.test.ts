@@ -101,8 +101,13 @@ describe('infoplane mi: estimator flags from the estimator spec schema', () => {
   it('--help lists one flag per option of the schema, with its description and default', () => {
     const help = run('mi', '--help');
     assert.equal(help.status, 0, help.stderr);
-    const flags = { noiseVariance: '--noise-variance <number>', precision: '--precision <float64|float32>', binsize: '--binsize <number>', numBins: '--num-bins <integer>', alpha: '--alpha <number>', kernelWidth: '--kernel-width <number|scott|median>' };
-    const described = estimatorSpecSchema.options.flatMap((variant) => Object.entries(variant.shape).filter(([field]) => field !== 'name').map(([field, schema]) => [field, (schema as { description?: string }).description!] as const));
+    const flags = {
+      noiseVariance: '--noise-variance <number>', precision: '--precision <float64|float32>', binsize: '--binsize <number>', numBins: '--num-bins <integer>', alpha: '--alpha <number>',
+      kernelWidth: '--kernel-width <number|scott|median>', k: '--k <integer>', scope: '--scope <layer|neuron>', quantizeBits: '--quantize-bits <integer>',
+    };
+    // One flag per option name: an option two estimators share (numBins) has its first variant's description.
+    const all = estimatorSpecSchema.options.flatMap((variant) => Object.entries(variant.shape).filter(([field]) => field !== 'name').map(([field, schema]) => [field, (schema as { description?: string }).description!] as const));
+    const described = all.filter(([field], index) => all.findIndex(([other]) => other === field) === index);
     assert.deepEqual(described.map(([field]) => field).sort(), Object.keys(flags).sort(), 'every option of the schema has a flag');
     const squashed = help.stdout.replace(/\s+/g, ' ');
     for (const [field, description] of described) assert.ok(squashed.includes(`${flags[field as keyof typeof flags]} `) && squashed.includes(description.replace(/\s+/g, ' ')), field);

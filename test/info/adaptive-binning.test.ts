@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { adaptiveBinCodes, adaptiveBinEstimator, createEstimator, parseEstimatorSpec } from '../../src/info/index.js';
 import { estimatorLabel } from '../../src/report/figures/plane-data.js';
-import { type Tensor, tensor } from '../../src/tensor/index.js';
+import { type Tensor, liveTensorCount, tensor } from '../../src/tensor/index.js';
 import { assertClose } from '../helpers.js';
 
 const int64 = (values: number[]): Tensor => tensor(values, undefined, { dtype: 'int64' });
@@ -69,5 +69,13 @@ describe('adaptive-bin estimates', () => {
     assert.throws(() => adaptiveBinEstimator({ numBins: 1 }), /Expected an integer ≥ 2 for numBins but received 1/);
     assert.equal(estimatorLabel({ estimator: 'adaptive-bin', parameters: estimate.parameters }), 'adaptive-bin 3 bins · neuron');
     assert.equal(estimatorLabel({ estimator: 'ksg', parameters: { estimator: 'ksg', k: 3, samples: 4, dims: 2 } }), 'ksg k=3');
+  });
+
+  it('frees every tensor it made, under either scope', () => {
+    const activations = tensor([[0.1, 2], [0.3, 1], [0.2, 2], [0.9, 0]], undefined, { dtype: 'float32' });
+    const labels = int64([0, 1, 0, 1]);
+    const before = liveTensorCount();
+    for (const scope of ['layer', 'neuron'] as const) adaptiveBinEstimator({ numBins: 2, scope }).estimate({ activations, labels, numClasses: 2 });
+    assert.equal(liveTensorCount(), before);
   });
 });

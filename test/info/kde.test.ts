@@ -1,7 +1,7 @@
 /** KDE bounds against analytic entropies and a naive float64 reference written here. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateLayer, gaussianKernelLogSums, kdeEstimator, labelEntropyBits } from '../../src/info/index.js';
+import { estimateLayer, gaussianKernelLogSums, kdeEstimates, kdeEstimator, labelEntropyBits } from '../../src/info/index.js';
 import { Generator, type Tensor, oneHot, randn, tensor, zeros } from '../../src/tensor/index.js';
 import { assertClose, pseudoRandom } from '../helpers.js';
 
@@ -93,6 +93,27 @@ describe('KDE bounds', () => {
     // float32 kernel blocks: the same numbers to within float32 rounding of the exponents.
     const fast = kdeEstimator({ noiseVariance: 0.2, precision: 'float32' }).estimate({ activations: tensor(values, [n, d], { dtype: 'float64' }), labels: int64(labelValues), numClasses: 3 });
     assertClose([fast.ixt.lower, fast.ixt.upper, fast.iyt.lower, fast.iyt.upper], [...reference.ixt, ...reference.iyt], 1e-4, 'float32 precision');
+  });
+
+  it('a σ² grid from one pass over the pairs (kdeEstimates) equals the naive reference at every σ², in float64 and float32, for any block size', () => {
+    const n = 53;
+    const d = 5;
+    const values = pseudoRandom(n * d, 27).map((v) => v * 1.5);
+    const points = Array.from({ length: n }, (_, i) => values.slice(i * d, (i + 1) * d));
+    const labelValues = pseudoRandom(n, 28).map((v) => Math.floor((v + 1) * 1.5));
+    const grid = [1e-3, 1e-2, 0.1, 1];
+    const references = grid.map((v) => naiveKde(points, labelValues, v));
+    for (const [precision, tolerance] of [['float64', 1e-6], ['float32', 1e-4]] as const) {
+      for (const blockSize of [7, 1000]) {
+        const estimates = kdeEstimates({ activations: tensor(values, [n, d], { dtype: 'float64' }), labels: int64(labelValues), numClasses: 3 }, grid.map((noiseVariance) => ({ noiseVariance, precision, blockSize })));
+        estimates.forEach((estimate, k) => {
+          const reference = references[k]!;
+          assertClose([estimate.ixt.lower, estimate.ixt.upper, estimate.iyt.lower, estimate.iyt.upper, estimate.ht.lower, estimate.ht.upper], [...reference.ixt, ...reference.iyt, ...reference.ht], tolerance, `σ² ${grid[k]} ${precision} block ${blockSize}`);
+          assert.equal(estimate.parameters['noiseVariance'], grid[k]);
+        });
+      }
+    }
+    assert.throws(() => kdeEstimates({ activations: tensor(values, [n, d]), labels: int64(labelValues), numClasses: 3 }, [{ precision: 'float32' }, { precision: 'float64' }]), /one precision/);
   });
 
   it('kernel sums: the lower variance\'s kernel to the power v₁/v₂ is the higher variance\'s kernel', () => {

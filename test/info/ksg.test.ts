@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createEstimator, estimateLayer, ksgEstimator, parseEstimatorSpec } from '../../src/info/index.js';
 import { estimateFlags } from '../../src/info/validity.js';
 import { estimateRecordSchema } from '../../src/store/index.js';
-import { Generator, type Tensor, randn, tensor } from '../../src/tensor/index.js';
+import { Generator, type Tensor, liveTensorCount, randn, tensor } from '../../src/tensor/index.js';
 import { assertClose, pseudoRandom } from '../helpers.js';
 
 const int64 = (values: number[]): Tensor => tensor(values, undefined, { dtype: 'int64' });
@@ -163,6 +163,16 @@ describe('KSG options, missing inputs and the run store', () => {
     const read = estimateRecordSchema.parse(written);
     assert.ok(Number.isNaN(read.ixt.upper) && read.iyt.upper === estimate.iyt.upper);
     assert.ok(Array.isArray(estimateFlags(read, { samples: n, hY: 1 })));
+    // T's jitter is drawn before X's: the inputs change I(X;T) only.
+    const withInputs = ksgEstimator().estimate({ activations, labels, numClasses: 2, inputs: f64(pseudoRandom(n * 4, 2), [n, 4]) });
+    assert.deepEqual([withInputs.iyt, withInputs.ht], [estimate.iyt, estimate.ht]);
+  });
+
+  it('frees every tensor it made', () => {
+    const inputs = f64(pseudoRandom(n * 5, 3), [n, 5]);
+    const before = liveTensorCount();
+    ksgEstimator({ blockSize: 7 }).estimate({ activations, labels, numClasses: 2, inputs });
+    assert.equal(liveTensorCount(), before);
   });
 
   it('with inputs the parameters record their dimension; the spec has k = 3 by default and rejects k < 1', () => {

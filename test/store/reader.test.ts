@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../src/experiment/config.js';
 import { runExperiment } from '../../src/experiment/runner.js';
+import { reestimateRun } from '../../src/experiment/reestimate.js';
+import { parseEstimatorSpec } from '../../src/info/index.js';
 import { RunFormatError, readRun } from '../../src/store/index.js';
 import { runStoreJsonSchema } from '../../src/store/json-schema.js';
 import { tinyConfig } from '../experiment/fixtures.js';
@@ -154,5 +156,25 @@ print(len(lines))
 `;
     const output = execFileSync('/usr/bin/python3', ['-c', check, docs, reference], { encoding: 'utf8' });
     assert.equal(output, "rejected ['train', 'loss']\n4\n");
+  });
+
+  it("Python's jsonschema accepts a re-estimation's files", { skip: !existsSync('/usr/bin/python3') && 'no /usr/bin/python3' }, async () => {
+    const dir = copy();
+    await reestimateRun(dir, { settings: [parseEstimatorSpec({ name: 'kde', noiseVariance: 1e-3 }), parseEstimatorSpec({ name: 'bin', binsize: 0.1 })], workers: 1 });
+    const check = `
+import json, os, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+definitions = schema["definitions"]
+def check(name, value):
+    jsonschema.Draft7Validator({**definitions[name], "definitions": definitions}).validate(value)
+root = os.path.join(sys.argv[2], "reestimates")
+count = 0
+for entry in sorted(os.listdir(root)):
+    check("reestimate.json", json.load(open(os.path.join(root, entry, "reestimate.json"))))
+    for line in open(os.path.join(root, entry, "estimates.jsonl")):
+        check("estimates.jsonl line", json.loads(line)); count += 1
+print(count)
+`;
+    assert.equal(execFileSync('/usr/bin/python3', ['-c', check, docs, dir], { encoding: 'utf8' }), '8\n');
   });
 });

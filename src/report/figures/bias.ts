@@ -146,6 +146,8 @@ export function estimatorBiasFigure(rows: readonly BiasFigureRow[], options: Bia
             encoding: {
               ...position,
               color,
+              // The biggest dots first, so that a small N's dot at the same place stays on top.
+              order: { field: 'samples', sort: 'descending' },
               size: { field: 'samples', type: 'ordinal', title: 'N samples', scale: { domain: sizes, range: sizes.map((_, i) => 30 + (120 * i) / Math.max(1, sizes.length - 1)) } },
               tooltip: [
                 { field: 'estimator' }, { field: 'task' }, { field: 'setting' }, { field: 'quantity' }, { field: 'samples', title: 'N' }, { field: 'dims', title: 'd' },

@@ -176,7 +176,7 @@ function sensitivitySpec(title: string, rows: readonly SensitivityRow[], setting
         mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 },
         encoding: {
           color: {
-            field: `${quantity}Sign`, type: 'nominal', title: 'late trend',
+            field: `${quantity}Sign`, type: 'nominal', title: 'late trend', legend: { labelLimit: 240 },
             scale: { domain: ['falls', 'flat', 'rises', 'too few late epochs'], range: ['#4c78a8', '#d9d9d9', '#e45756', '#f5f5f5'] },
           },
           tooltip: [...tooltip],
