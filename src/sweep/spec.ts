@@ -85,7 +85,9 @@ export type SweepFile = z.output<typeof sweepFileSchema>;
 /** Sweep presets: Saxe et al.'s tanh-against-ReLU study of the 12-bit network, and a demo that finishes in minutes here. */
 export const SWEEP_PRESETS: Record<string, SweepSpecInput> = {
   // Saxe et al. (2018) §3 / ibsgd IBnet_*: the 12-bit network, tanh and ReLU, averaged over 50 trials.
-  'saxe-ibnet': { name: 'saxe-ibnet', base: 'ibnet-tanh', grid: { 'model.activation': ['tanh', 'relu'] }, seeds: 50 },
+  // Its 100 trials keep no probe activations: 107 MiB each (212 logged epochs), 10 GiB in all; --set
+  // saveActivations=auto keeps them for re-estimation.
+  'saxe-ibnet': { name: 'saxe-ibnet', base: 'ibnet-tanh', grid: { 'model.activation': ['tanh', 'relu'], saveActivations: ['none'] }, seeds: 50 },
   // Two activations × 3 seeds of the 12-bit network for 300 epochs, two estimators: about 2 minutes on 2 cores.
   'demo-sweep': {
     name: 'demo-sweep',
