@@ -21,7 +21,7 @@
   X(where) X(addcmul) X(addcdiv) \
   /* ops_reduce.cc */ \
   X(sum) X(mean) X(amax) X(amin) X(maxDim) X(minDim) X(argmax) X(argmin) X(logsumexp) X(var) X(stdDev) \
-  X(norm) X(all) X(any) X(cumsum) X(softmax) X(logSoftmax) X(sort) X(topk) X(unique) X(bincount) X(histc) \
+  X(norm) X(all) X(any) X(cumsum) X(softmax) X(logSoftmax) X(sort) X(topk) X(unique) X(bincount) X(histc) X(expGroupSums) \
   /* ops_shape.cc */ \
   X(reshape) X(view) X(permute) X(transpose) X(narrow) X(select) X(indexSelect) X(gather) X(scatterAdd) \
   X(maskedFill) X(nonzero) X(maskedSelect) X(cat) X(stack) X(split) X(chunk) X(flatten) X(squeeze) X(unsqueeze) \

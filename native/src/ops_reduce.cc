@@ -1,6 +1,7 @@
 // Reductions over dims (with keepdim), normalisations along a dim, sorting and uniqueness.
 // A `dims` argument is an integer, an array of integers, or null/undefined for all dims.
 #include "args.h"
+#include "fused_exp_sums.h"
 #include "ops.h"
 
 namespace infoplane {
@@ -105,6 +106,38 @@ INFOPLANE_OP(bincount, {
 INFOPLANE_OP(histc, {
   return wrapTensor(info.Env(), at::histc(tensorArg(info, 0, "input"), intArg(info, 1, "bins"), scalarArg(info, 2, "min"),
                                           scalarArg(info, 3, "max")));
+})
+
+// expGroupSums(x [m, n], scales float64 [K], steps int64 [K], floor, rowGroups int64 [m], columnGroups int64 [n])
+// → [rowTotal, rowOwn [K, m], columnTotal, columnOwn [K, n]] float64: sums of exp(max(scale·x, floor)) (or
+// of the previous scale's values' 2^steps-th root) over rows and columns, in total and within groups
+// (fused_exp_sums.h). One pass over x instead of an exp, roots and reductions per scale.
+INFOPLANE_OP(expGroupSums, {
+  const at::Tensor x = tensorArg(info, 0, "x").contiguous();
+  const at::Tensor scales = tensorArg(info, 1, "scales").to(at::kDouble).contiguous();
+  const at::Tensor steps = tensorArg(info, 2, "steps").to(at::kLong).contiguous();
+  const double floor = numberArg(info, 3, "floor");
+  const at::Tensor rowGroups = tensorArg(info, 4, "rowGroups").to(at::kLong).contiguous();
+  const at::Tensor columnGroups = tensorArg(info, 5, "columnGroups").to(at::kLong).contiguous();
+  TORCH_CHECK(x.dim() == 2, "x must be 2-D");
+  TORCH_CHECK(x.scalar_type() == at::kFloat || x.scalar_type() == at::kDouble, "x must be float32 or float64");
+  TORCH_CHECK(x.device().is_cpu(), "expGroupSums runs on the CPU");
+  const int64_t m = x.size(0), n = x.size(1), k = scales.numel();
+  TORCH_CHECK(steps.numel() == k, "steps must have one entry per scale");
+  TORCH_CHECK(rowGroups.numel() == m && columnGroups.numel() == n, "one group per row and per column");
+  const auto* stepData = steps.data_ptr<int64_t>();
+  TORCH_CHECK(k > 0 && stepData[0] == 0, "the first scale's values are exp, not roots (steps[0] must be 0)");
+  std::vector<double> scaleList(scales.data_ptr<double>(), scales.data_ptr<double>() + k);
+  std::vector<int64_t> stepList(stepData, stepData + k);
+  for (int64_t value : stepList) TORCH_CHECK(value >= 0 && value <= 8, "steps must be between 0 and 8");
+  ExpGroupSums out;
+  expGroupSums(x.data_ptr(), x.scalar_type() == at::kDouble, m, n, scaleList, stepList, floor, rowGroups.data_ptr<int64_t>(),
+               columnGroups.data_ptr<int64_t>(), out);
+  const auto asTensor = [](std::vector<double>& values, int64_t rows, int64_t columns) {
+    return at::tensor(values, at::kDouble).view({rows, columns});
+  };
+  return wrapTensors(info.Env(), {asTensor(out.rowTotal, k, m), asTensor(out.rowOwn, k, m), asTensor(out.columnTotal, k, n),
+                                  asTensor(out.columnOwn, k, n)});
 })
 
 }  // namespace infoplane

@@ -100,6 +100,39 @@ export function dropout(input: Tensor, p: number, options: { training?: boolean;
   return dropped;
 }
 
+/** The four sums of expGroupSums, each float64 [scales, rows or columns]. */
+export interface ExpGroupSums {
+  rowTotal: Tensor;
+  rowOwn: Tensor;
+  columnTotal: Tensor;
+  columnOwn: Tensor;
+}
+
+/**
+ * For x [m, n] and each scale s (in order): v = exp(max(s·x, floor)) elementwise — or, where `steps[k]`
+ * is m > 0, the 2^m-th root of the previous scale's v — summed over each row and each column, in total
+ * and over the entries whose row and column groups are equal (`rowGroups`, `columnGroups`: int64, sorted
+ * ascending). One fused pass over x (native/src/fused_exp_sums.cc) where the op-by-op version makes an exp,
+ * the roots and four reductions per scale; float64 sums.
+ *
+ * @example expGroupSums(exponents, [1, 0.25], [0, 2], -87, rowGroups, columnGroups).rowTotal // float64 [2, m]
+ */
+export function expGroupSums(x: Tensor, scales: readonly number[], steps: readonly number[], floor: number, rowGroups: Tensor, columnGroups: Tensor): ExpGroupSums {
+  if (scales.length === 0 || scales.length !== steps.length) invalid('one step per scale, at least one scale', 'steps', steps);
+  for (const scale of scales) checkNumber(scale, 'scales[]');
+  checkIntegerList(steps, 'steps');
+  const scaleTensor = new Tensor(native.fromTypedArray(Float64Array.from(scales), [scales.length], 'float64'));
+  const stepTensor = new Tensor(native.fromTypedArray(BigInt64Array.from(steps.map(BigInt)), [steps.length], 'int64'));
+  try {
+    const [rowTotal, rowOwn, columnTotal, columnOwn] = native.expGroupSums(handleOf(x, 'x'), scaleTensor.handle, stepTensor.handle, checkNumber(floor, 'floor'), handleOf(rowGroups, 'rowGroups'), handleOf(columnGroups, 'columnGroups'))
+      .map((handle) => new Tensor(handle));
+    return { rowTotal: rowTotal!, rowOwn: rowOwn!, columnTotal: columnTotal!, columnOwn: columnOwn! };
+  } finally {
+    scaleTensor.dispose();
+    stepTensor.dispose();
+  }
+}
+
 /** One-hot rows (int64) for int64 class indices; numClasses = −1 infers it from the largest index. */
 export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   return new Tensor(native.oneHot(handleOf(labels, 'labels'), checkInteger(numClasses, 'numClasses')));

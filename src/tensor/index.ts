@@ -14,7 +14,7 @@ export {
   rand, randn, randint, randperm, type TensorOptions, type RandomOptions,
 } from './creation.js';
 export {
-  cat, stack, where, pad, linear, addmm, conv2d, maxPool2d, avgPool2d, dropout, oneHot, crossEntropy, nllLoss,
+  cat, stack, where, pad, linear, addmm, conv2d, maxPool2d, avgPool2d, dropout, oneHot, expGroupSums, type ExpGroupSums, crossEntropy, nllLoss,
   mseLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, type Reduction, type Conv2dOptions,
   type Pool2dOptions, type LossOptions,
 } from './functional.js';

@@ -109,6 +109,7 @@ export interface NativeOps {
   unique(input: Handle, dim: Opt<number>): [Handle, Handle, Handle];
   bincount(input: Handle, weights: Opt<Handle>, minlength: number): Handle;
   histc(input: Handle, bins: number, min: number, max: number): Handle;
+  expGroupSums(x: Handle, scales: Handle, steps: Handle, floor: number, rowGroups: Handle, columnGroups: Handle): Handle[];
   // shape
   reshape(input: Handle, shape: readonly number[]): Handle;
   view(input: Handle, shape: readonly number[]): Handle;
