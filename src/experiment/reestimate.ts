@@ -172,6 +172,8 @@ interface EpochTask {
   specs: EstimatorSpec[];
   methods: ConvMethod[];
   threads: number;
+  /** Each setting on its own, as the run computed them (only the run's own settings were asked for). */
+  separate: boolean;
 }
 
 /** One epoch's lines: per due setting index, its layers (flags set). */
@@ -182,7 +184,7 @@ interface EpochResult {
 
 /**
  * Estimates the task's epochs in this process, handing each epoch's lines to `onEpoch` in order. Reads
- * the labels (ids, inputs) once; the run's own settings are estimated on their own (exact reproduction).
+ * the labels (ids, inputs) once; with `separate`, each setting on its own (the run's own: exact reproduction).
  */
 export function estimateEpochs(task: EpochTask, onEpoch: (result: EpochResult) => void): void {
   const config = readRunConfig(task.runDir);
@@ -200,10 +202,8 @@ export function estimateEpochs(task: EpochTask, onEpoch: (result: EpochResult) =
   try {
     inputs = readInputs ? probeInputs(task.runDir, config, rows) : undefined;
     const bounds = { samples: rows, hY: labelEntropyBits(labels, numClasses) };
-    // The run's own settings alone are estimated as the run did, each on its own: they reproduce its numbers exactly.
-    const own = new Set(config.config.estimators.map((spec) => JSON.stringify(spec)));
     const probe: StoredProbe = {
-      separate: task.specs.every((spec) => own.has(JSON.stringify(spec))), labels, numClasses, rows, methods: task.methods,
+      separate: task.separate, labels, numClasses, rows, methods: task.methods,
       ...(inputIds ? { inputIds } : {}), ...(inputs ? { inputs } : {}),
       layerShapes: new Map(config.run.layers.map((layer) => [layer.name, layer.shape] as const)),
     };
@@ -322,7 +322,7 @@ export async function reestimateRun(runDir: string, options: ReestimateOptions):
   });
   const todo = pendingEpochs(states);
   const task: EpochTask = {
-    runDir, epochs: todo, specs: states.map((state) => state.spec), methods, threads,
+    runDir, epochs: todo, specs: states.map((state) => state.spec), methods, threads, separate: ownOnly,
     due: todo.map((epoch) => states.flatMap((state, index) => (state.pending.has(epoch) ? [index] : []))),
   };
   const total = task.due.reduce((sum, due) => sum + due.length, 0);
