@@ -69,7 +69,7 @@ describe('infoplane report, compare, export', () => {
     const table = run('export', ...dirs);
     assert.equal(table.status, 0, table.stderr);
     const lines = table.stdout.trim().split('\n');
-    assert.equal(lines[0], 'run,epoch,layer,estimator,method,quantity,bound,value,train_loss,train_accuracy,test_loss,test_accuracy,grad_mean,grad_std,snr,weight_norm');
+    assert.equal(lines[0], 'run,epoch,layer,estimator,method,source,quantity,bound,value,train_loss,train_accuracy,test_loss,test_accuracy,grad_mean,grad_std,snr,weight_norm');
     assert.deepEqual([...new Set(lines.slice(1).map((line) => line.split(',')[0]))], ['tiny-mlp', 'tiny-cnn']);
     const jsonl = run('export', dirs[1]!, '--format', 'jsonl');
     assert.equal(JSON.parse(jsonl.stdout.split('\n')[0]!).run, 'tiny-cnn');

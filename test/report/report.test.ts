@@ -10,6 +10,8 @@ import { runFigures } from '../../src/report/figures/index.js';
 import { writeComparison, writeReport } from '../../src/report/report.js';
 import { withoutTooltips } from '../../src/report/render.js';
 import { readRun } from '../../src/store/index.js';
+import { reestimateRun } from '../../src/experiment/reestimate.js';
+import { parseEstimatorSpec } from '../../src/info/index.js';
 import { CNN_CONFIG, MLP_CONFIG, fixtureRun, fixtureRunDir } from './fixtures.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-report-'));
@@ -96,6 +98,20 @@ describe('infoplane export', () => {
     assert.equal(rows.filter((r) => r.estimator === 'bin size 0.5').every((r) => r.bound === 'value'), true);
     const jsonl = [...jsonLines(rows)];
     assert.deepEqual(JSON.parse(jsonl[7]!), rows[7]);
+  });
+
+  it('a re-estimated run adds its rows, marked re-estimated, beside the same epoch\'s losses', async () => {
+    const dir = path.join(root, 'export-reestimated');
+    cpSync(await fixtureRunDir(MLP_CONFIG), dir, { recursive: true });
+    await reestimateRun(dir, { settings: [parseEstimatorSpec({ name: 'bin', binsize: 0.25 })], workers: 1 });
+    const run = readRun(dir);
+    const rows = [...exportRows([run])];
+    const again = rows.filter((r) => r.source === 're-estimated');
+    assert.equal(again.length, run.records.length * 3 * 3);
+    assert.equal(rows.filter((r) => r.source === 'recorded').length, run.records.length * 3 * (6 + 3));
+    const line = run.reestimates[0]!.records[1]!;
+    const row = again.find((r) => r.epoch === line.epoch && r.layer === line.layers[2]!.name && r.quantity === 'ixt')!;
+    assert.deepEqual([row.estimator, row.bound, row.value, row.train_loss], ['bin size 0.25', 'value', line.layers[2]!.estimates[0]!.ixt.upper, run.records[1]!.train.loss]);
   });
 
   it("the CSV reads back in Python's csv module (quoting, empty cells for missing values)", { skip: !existsSync('/usr/bin/python3') && 'no /usr/bin/python3' }, async () => {
