@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig } from '../src/experiment/config.js';
 import { PRESETS } from '../src/experiment/presets.js';
-import { reestimateRun } from '../src/experiment/reestimate.js';
+import { reestimateRun, reproductionDifference } from '../src/experiment/reestimate.js';
 import { runExperiment } from '../src/experiment/runner.js';
 import { parseEstimatorSpec } from '../src/info/index.js';
 import { readRun } from '../src/store/index.js';
@@ -59,19 +59,7 @@ console.log(`re-estimating at 4 σ²: median ${median(times).toFixed(1)} s = ${(
 
 // The run's own settings reproduce its numbers exactly.
 const outcome = await reestimateRun(runDir, { settings: run.config.config.estimators, force: true });
-const again = readRun(runDir);
-let largest = 0;
-for (const setting of outcome.settings) {
-  for (const line of again.reestimates.find((r) => r.id === setting.id)!.records) {
-    const record = again.records.find((r) => r.epoch === line.epoch)!;
-    for (const layer of line.layers) {
-      for (const estimate of layer.estimates) {
-        const recorded = record.layers.find((l) => l.name === layer.name)!.estimates.find((e) => e.estimator === estimate.estimator && JSON.stringify(e.parameters) === JSON.stringify(estimate.parameters));
-        if (!recorded) throw new Error(`no recorded estimate for ${setting.id} ${layer.name} at ${line.epoch}`);
-        largest = Math.max(largest, Math.abs(recorded.ixt.upper - estimate.ixt.upper), Math.abs(recorded.iyt.lower - estimate.iyt.lower));
-      }
-    }
-  }
-}
-console.log(`own settings re-estimated: largest difference from the recorded numbers ${largest} bits ${largest === 0 ? '✓ exact' : '✗'}`);
+const { bits, compared } = reproductionDifference(runDir, outcome.settings.map((setting) => setting.id));
+if (compared === 0) throw new Error('no recorded estimate matches the re-estimated own settings');
+console.log(`own settings re-estimated: largest difference from the recorded numbers ${bits} bits over ${compared} values ${bits === 0 ? '✓ exact' : '✗'}`);
 if (!given && !keep) rmSync(scratch, { recursive: true, force: true });

@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { EstimatorSpec } from '../info/index.js';
-import { estimateKey } from '../info/validity.js';
-import { type ReestimateOutcome, reestimateRun } from '../experiment/reestimate.js';
+import { type ReestimateOutcome, reestimateRun, reproductionDifference } from '../experiment/reestimate.js';
 import { readRun, readRunConfig } from '../store/index.js';
 import { progress } from './progress.js';
 import { addEstimatorOptions, estimatorGridFromFlags, positiveInteger } from './probe-files.js';
@@ -20,37 +19,6 @@ interface ReestimateCliOptions {
   workers?: number;
   json?: boolean;
   quiet?: boolean;
-}
-
-/**
- * The largest difference between the run's recorded estimates and a re-estimation's, over every epoch,
- * layer, method and bound they share (paired by estimator and setting, estimateKey), bits; with the count compared.
- */
-function largestDifference(runDir: string, ids: readonly string[]): { bits: number; compared: number } {
-  const run = readRun(runDir);
-  let bits = 0;
-  let compared = 0;
-  for (const reestimate of run.reestimates.filter((r) => ids.includes(r.id))) {
-    for (const line of reestimate.records) {
-      const record = run.records.find((r) => r.epoch === line.epoch);
-      for (const layer of line.layers) {
-        const recorded = record?.layers.find((l) => l.name === layer.name)?.estimates ?? [];
-        for (const estimate of layer.estimates) {
-          const match = recorded.find((e) => estimateKey(e) === estimateKey(estimate));
-          if (!match) continue;
-          for (const quantity of ['ixt', 'iyt', 'ht'] as const) {
-            for (const bound of ['lower', 'upper'] as const) {
-              const [a, b] = [match[quantity][bound], estimate[quantity][bound]];
-              if (Number.isNaN(a) && Number.isNaN(b)) continue;
-              bits = Math.max(bits, Math.abs(a - b));
-              compared++;
-            }
-          }
-        }
-      }
-    }
-  }
-  return { bits, compared };
 }
 
 function printOutcome(runDir: string, outcome: ReestimateOutcome): void {
@@ -133,7 +101,7 @@ Examples:
         },
       });
       bar.done();
-      const reproduced = options.own ? largestDifference(runDir, outcome.settings.map((s) => s.id)) : undefined;
+      const reproduced = options.own ? reproductionDifference(runDir, outcome.settings.map((s) => s.id)) : undefined;
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ ...outcome, ...(reproduced ? { reproduced } : {}) })}\n`);
         return;

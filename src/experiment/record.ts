@@ -5,13 +5,33 @@
  */
 import type { GradientSummary } from '../dynamics/index.js';
 import type { KdeDerivative } from '../dynamics/kde-derivative.js';
-import { type Bounded, type ConvMethod, classClustering, createEstimator, estimateLayer, needsInputs } from '../info/index.js';
+import {
+  type Bounded, type ConvMethod, type MethodEstimate, classClustering, createEstimator, estimateLayer, needsInputs,
+} from '../info/index.js';
 import type { Layer } from '../nn/index.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
 import type { ClusteringRecord, EstimateRecord, LayerRecord } from '../store/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { ProbeSet } from './data.js';
 import { histogram } from './probe.js';
+
+/**
+ * An estimate as the run store records it: the numbers, the parameters and, under the mean method, each
+ * channel's upper bounds.
+ *
+ * @example estimateRecord('kde', estimateLayer(kdeEstimator(), data, 'mean')).perChannel // [{ ixt, iyt }, …]
+ */
+export function estimateRecord(estimator: string, estimate: MethodEstimate): EstimateRecord {
+  return {
+    estimator,
+    method: estimate.method,
+    ixt: estimate.ixt,
+    iyt: estimate.iyt,
+    ht: estimate.ht,
+    parameters: estimate.parameters,
+    ...(estimate.perChannel ? { perChannel: estimate.perChannel.map((c) => ({ ixt: c.ixt.upper, iyt: c.iyt.upper })) } : {}),
+  };
+}
 
 /** Every configured estimate of one layer's probe activations. */
 export function layerEstimates(config: ExperimentConfig, activations: Tensor, probe: ProbeSet, numClasses: number, isOutput: boolean): EstimateRecord[] {
@@ -25,15 +45,7 @@ export function layerEstimates(config: ExperimentConfig, activations: Tensor, pr
       const estimate = estimateLayer(estimator, {
         activations, labels: probe.labels, numClasses, inputIds: probe.inputIds, ...(needsInputs(spec.name) ? { inputs: probe.inputs } : {}),
       }, method);
-      records.push({
-        estimator: spec.name,
-        method,
-        ixt: estimate.ixt,
-        iyt: estimate.iyt,
-        ht: estimate.ht,
-        parameters: estimate.parameters,
-        ...(estimate.perChannel ? { perChannel: estimate.perChannel.map((c) => ({ ixt: c.ixt.upper, iyt: c.iyt.upper })) } : {}),
-      });
+      records.push(estimateRecord(spec.name, estimate));
     }
   }
   return records;

@@ -17,16 +17,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { npyToTensor, readNpy } from '../data/npy.js';
 import {
-  type ConvMethod, type Estimator, type EstimatorSpec, type KdeOptions, type MethodEstimate, createEstimator, estimateLayer, estimateLayerAll, kdeEstimates,
+  type ConvMethod, type Estimator, type EstimatorSpec, type KdeOptions, createEstimator, estimateLayer, estimateLayerAll, kdeEstimates,
   labelEntropyBits, needsInputs, parseEstimatorSpec,
 } from '../info/index.js';
 import {
   type EstimateRecord, REESTIMATE_SCHEMA_VERSION, type ReestimateFile, type ReestimateLine, type RunConfigFile, appendJsonLine, epochDirectory,
-  type StoredActivations, readReestimates, readRunConfig, reestimateDirectory, storedActivations, writeFileAtomic,
+  type StoredActivations, readReestimates, readRun, readRunConfig, reestimateDirectory, storedActivations, writeFileAtomic,
 } from '../store/index.js';
 import { type Tensor, getNumThreads, keep, setNumThreads, tidy } from '../tensor/index.js';
 import { loadExperimentData, disposeExperimentData } from './data.js';
-import { flagEstimates } from '../info/validity.js';
+import { estimateKey, flagEstimates } from '../info/validity.js';
+import { estimateRecord } from './record.js';
 
 
 /**
@@ -121,10 +122,6 @@ export function estimateStoredEpoch(
       const data = {
         activations, labels: probe.labels, numClasses: probe.numClasses, ...(probe.inputIds ? { inputIds: probe.inputIds } : {}),
       };
-      const record = (spec: EstimatorSpec, estimate: MethodEstimate): EstimateRecord => ({
-        estimator: spec.name, method: estimate.method, ixt: estimate.ixt, iyt: estimate.iyt, ht: estimate.ht, parameters: estimate.parameters,
-        ...(estimate.perChannel ? { perChannel: estimate.perChannel.map((c) => ({ ixt: c.ixt.upper, iyt: c.iyt.upper })) } : {}),
-      });
       const estimates = settings.map(() => [] as EstimateRecord[]);
       // KDE settings of one precision share one pass over the sample pairs (kdeEstimates: equal to each
       // setting on its own to rounding, 1e-6 bits in float32), unless asked to estimate them separately.
@@ -136,7 +133,7 @@ export function estimateStoredEpoch(
         if (group.length < 2) continue;
         for (const method of methods) {
           const results = estimateLayerAll((flat) => kdeEstimates(flat, group.map((index) => settings[index]!.spec as KdeOptions)), data, method);
-          group.forEach((index, k) => estimates[index]!.push(record(settings[index]!.spec, results[k]!)));
+          group.forEach((index, k) => estimates[index]!.push(estimateRecord(settings[index]!.spec.name, results[k]!)));
         }
       }
       settings.forEach(({ spec, estimator }, index) => {
@@ -144,7 +141,7 @@ export function estimateStoredEpoch(
         if (spec.name === 'softmax' && layer !== outputLayer) return;
         if (estimates[index]!.length === 0) {
           for (const method of methods) {
-            estimates[index]!.push(record(spec, estimateLayer(estimator, { ...data, ...(probe.inputs && needsInputs(spec.name) ? { inputs: probe.inputs } : {}) }, method)));
+            estimates[index]!.push(estimateRecord(spec.name, estimateLayer(estimator, { ...data, ...(probe.inputs && needsInputs(spec.name) ? { inputs: probe.inputs } : {}) }, method)));
           }
         }
         results[index]!.push({ name: layer, estimates: estimates[index]! });
@@ -152,6 +149,11 @@ export function estimateStoredEpoch(
     });
   }
   return results;
+}
+
+/** Replaces a re-estimation's description (reestimate.json) atomically. */
+function writeReestimateFile(dir: string, file: ReestimateFile): void {
+  writeFileAtomic(path.join(dir, 'reestimate.json'), `${JSON.stringify(file, null, 2)}\n`);
 }
 
 interface SettingState {
@@ -317,7 +319,7 @@ export async function reestimateRun(runDir: string, options: ReestimateOptions):
       createdAt: before && !options.force ? before.file.createdAt : now(), updatedAt: now(), state: 'running',
       epochs: [...epochs], elapsedSeconds: before && !options.force ? before.file.elapsedSeconds : 0,
     };
-    writeFileAtomic(path.join(dir, 'reestimate.json'), `${JSON.stringify(file, null, 2)}\n`);
+    writeReestimateFile(dir, file);
     return { id, dir, spec, file, pending: new Set(epochs.filter((epoch) => !done.has(epoch))), estimated: [] };
   });
   const todo = pendingEpochs(states);
@@ -353,13 +355,47 @@ export async function reestimateRun(runDir: string, options: ReestimateOptions):
     const seconds = (performance.now() - started) / 1000;
     for (const state of states) {
       state.file = { ...state.file, state: 'finished', updatedAt: now(), elapsedSeconds: state.file.elapsedSeconds + (state.estimated.length > 0 ? seconds / states.length : 0) };
-      writeFileAtomic(path.join(state.dir, 'reestimate.json'), `${JSON.stringify(state.file, null, 2)}\n`);
+      writeReestimateFile(state.dir, state.file);
     }
     return { settings: states.map(({ id, dir, spec, estimated }) => ({ id, dir, spec, estimated })), epochs, seconds, threads, workers: Math.max(1, workers) };
   } catch (error) {
     for (const state of states) {
-      writeFileAtomic(path.join(state.dir, 'reestimate.json'), `${JSON.stringify({ ...state.file, state: 'failed', updatedAt: now(), error: (error as Error).message }, null, 2)}\n`);
+      writeReestimateFile(state.dir, { ...state.file, state: 'failed', updatedAt: now(), error: (error as Error).message });
     }
     throw error;
   }
+}
+
+/**
+ * The largest difference between the run's recorded estimates and a re-estimation's, over every epoch,
+ * layer, method and bound they share (paired by estimator and setting, estimateKey), bits; with the count compared.
+ * 0 bits when re-estimating the run's own settings reproduced its numbers exactly.
+ *
+ * @example reproductionDifference('runs/fig5-mlp', (await reestimateRun('runs/fig5-mlp', { settings: own })).settings.map((s) => s.id)) // { bits: 0, compared: 1260 }
+ */
+export function reproductionDifference(runDir: string, ids: readonly string[]): { bits: number; compared: number } {
+  const run = readRun(runDir);
+  let bits = 0;
+  let compared = 0;
+  for (const reestimate of run.reestimates.filter((r) => ids.includes(r.id))) {
+    for (const line of reestimate.records) {
+      const record = run.records.find((r) => r.epoch === line.epoch);
+      for (const layer of line.layers) {
+        const recorded = record?.layers.find((l) => l.name === layer.name)?.estimates ?? [];
+        for (const estimate of layer.estimates) {
+          const match = recorded.find((e) => estimateKey(e) === estimateKey(estimate));
+          if (!match) continue;
+          for (const quantity of ['ixt', 'iyt', 'ht'] as const) {
+            for (const bound of ['lower', 'upper'] as const) {
+              const [a, b] = [match[quantity][bound], estimate[quantity][bound]];
+              if (Number.isNaN(a) && Number.isNaN(b)) continue;
+              bits = Math.max(bits, Math.abs(a - b));
+              compared++;
+            }
+          }
+        }
+      }
+    }
+  }
+  return { bits, compared };
 }

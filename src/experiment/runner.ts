@@ -93,12 +93,7 @@ class Run {
   readonly started = Date.now();
   carry: Carry = { lastLogged: undefined, derivative: new Map() };
   /** H(Y) of the probe's labels, bits (the validity flags' ceiling of I(Y;T)). */
-  get probeLabelEntropy(): number {
-    this.hY ??= labelEntropyBits(this.data.probe.labels, this.data.numClasses);
-    return this.hY;
-  }
-
-  private hY: number | undefined;
+  readonly probeLabelEntropy: number;
   /** What the run keeps of its probe activations: set by runExperiment before the first epoch (activation-storage.ts). */
   activations!: ActivationStorage;
   elapsedBefore = 0;
@@ -108,6 +103,7 @@ class Run {
     this.config = config;
     this.reporter = reporter;
     this.data = loadExperimentData(config);
+    this.probeLabelEntropy = labelEntropyBits(this.data.probe.labels, this.data.numClasses);
     try {
       this.model = buildModel(config, this.data.sampleShape);
       this.optimizer = createOptimizer(config.optimizer, this.model);

@@ -11,7 +11,9 @@
  * blocks once (the kernel is symmetric: a block's row sums serve one side and its column sums the
  * other). For each block the exponent −D/2σ² comes from one matrix product into a reused buffer; the upper
  * bound's kernel is its exp in place, and the lower bound's (4σ²) that kernel's fourth root, by two square
- * roots in place; the class sums are sums over contiguous sub-blocks (samples ordered by class). No N×N
+ * roots in place; the class sums are sums over contiguous sub-blocks (samples ordered by class). A grid of
+ * σ² (or variances that are no such chain) has every kernel and its sums from one fused native pass over
+ * the exponent block instead (expGroupSums, native/src/fused_exp_sums.cc). No N×N
  * matrix ever exists and nothing N×N is allocated per call. Sums across blocks and the log-sum-exp are
  * float64; the kernel blocks are float64 by default, float32 on request (see `precision`).
  */
@@ -102,21 +104,19 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
       const m = Math.log2(v / variances[k - 1]!);
       return Math.abs(m - Math.round(m)) < 1e-12 && Math.round(m) >= 1 && Math.round(m) <= 4 ? Math.round(m) : 0;
     });
-    const rescaled = steps.slice(1).some((m) => m === 0);
-    // More than one σ² (a grid: σ², 4σ² each) goes through the fused kernel, which makes the element-wise
-    // passes one (expGroupSums; bench:reestimate). One σ² keeps the op-by-op path the runner has always
-    // used, so that a run's own settings re-estimate to exactly its numbers.
-    const fused = variances.length > 2;
+    // More than one σ² (a grid: σ², 4σ² each), or variances that are not a chain of square roots, go
+    // through the fused kernel, which makes the element-wise passes one (expGroupSums; bench:reestimate).
+    // One σ² keeps the op-by-op path the runner has always used, so that a run's own settings
+    // re-estimate to exactly its numbers.
+    const fused = variances.length > 2 || steps.slice(1).some((m) => m === 0);
     const sortedLabels = labels.indexSelect(0, order);
     const exponents = empty([size * size], { dtype });
-    const buffer = empty([size * size], { dtype });
     for (let i0 = 0; i0 < n; i0 += size) {
       const bi = Math.min(size, n - i0);
       for (let j0 = i0; j0 < n; j0 += size) {
         const bj = Math.min(size, n - j0);
         tidy(() => {
           const exponent = exponents.narrow(0, 0, bi * bj).view([bi, bj]);
-          const block = buffer.narrow(0, 0, bi * bj).view([bi, bj]);
           // −D/2v₀ for the whole block in one product.
           exponent.addmm_(left.narrow(0, i0, bi), right.narrow(0, j0, bj).t(), 0, 1);
           // The self terms D_ii are exactly 0, but the product carries rounding of up to ~1e-7·‖t_i‖²/2v₀
@@ -148,24 +148,13 @@ export function gaussianKernelLogSums(activations: Tensor, labels: Tensor, numCl
               all[k]!.narrow(0, j0, bj).add_(sums.columnTotal.select(0, k));
               own[k]!.narrow(0, j0, bj).add_(sums.columnOwn.select(0, k));
             }
-          } else if (!rescaled) {
+          } else {
             // v₀'s kernel by exp in place, then each larger variance's as square roots of the one before.
             exponent.clamp_(lowestExponent, 0).exp_();
             accumulate(exponent, 0);
             for (let k = 1; k < variances.length; k++) {
               for (let r = 0; r < steps[k]!; r++) exponent.sqrt_();
               accumulate(exponent, k);
-            }
-          } else {
-            // The exponent is kept for the rescaled variances; each kernel is built in the second buffer,
-            // by exp of the rescaled exponent or as square roots of the kernel before.
-            exponent.clamp_(lowestExponent * (variances.at(-1)! / first), 0);
-            block.copy_(exponent).clamp_(lowestExponent, 0).exp_();
-            accumulate(block, 0);
-            for (let k = 1; k < variances.length; k++) {
-              if (steps[k]! > 0) for (let r = 0; r < steps[k]!; r++) block.sqrt_();
-              else block.mulFrom_(exponent, first / variances[k]!).exp_();
-              accumulate(block, k);
             }
           }
         });
