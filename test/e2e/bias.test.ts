@@ -1,22 +1,18 @@
 /** `infoplane bias` end to end: a real process, its files, its table and its usage errors. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { knownValue } from '../../src/info/known-mi.js';
 import { parseEstimatorSpec } from '../../src/info/index.js';
+import { run as infoplane } from './cli-process.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'infoplane.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'infoplane-bias-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, 'bias', ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** `infoplane bias ARGS…`. */
+const run = (...args: string[]) => infoplane('bias', ...args);
 
 interface BiasJson {
   settings: { samples: number[]; dims: number[]; seed: number; estimators: { name: string }[] };

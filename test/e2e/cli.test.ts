@@ -1,24 +1,17 @@
 /** The command line end to end: real processes, real files, exit codes. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeNpy } from '../../src/data/npy.js';
 import { estimatorSpecSchema, kdeEstimator, medianWidth } from '../../src/info/index.js';
 import { tensor } from '../../src/tensor/index.js';
 import { assertClose, pseudoRandom } from '../helpers.js';
+import { run } from './cli-process.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'infoplane.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'infoplane-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 const n = 120;
 const labelValues = pseudoRandom(n, 1).map((v) => (v > 0.3 ? 2 : v > -0.3 ? 1 : 0));

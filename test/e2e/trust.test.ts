@@ -5,11 +5,9 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeNpy } from '../../src/data/npy.js';
 import { writeNpz } from '../../src/data/npz.js';
 import { binEstimator, kdeEstimator } from '../../src/info/index.js';
@@ -17,15 +15,10 @@ import { lateTrend, planeSettings, sensitivityFigures, sensitivityRows } from '.
 import { readRun } from '../../src/store/index.js';
 import { tensor, tidy } from '../../src/tensor/index.js';
 import { assertClose, pseudoRandom } from '../helpers.js';
+import { run } from './cli-process.js';
 
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'infoplane.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'infoplane-trust-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 // "Another framework's" export: 200 probe samples of 3 classes, two layers (names that sort wrongly:
 // layer10 comes after layer2 in the network), at epochs 0, 1, 3, 10 and 30 (unpadded names).

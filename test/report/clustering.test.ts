@@ -5,38 +5,17 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as vega from 'vega';
 import { CLUSTERING_FIGURE_ID, clusteringFigure } from '../../src/report/figures/clustering.js';
 import { runFigures } from '../../src/report/figures/index.js';
-import type { Figure } from '../../src/report/figure.js';
-import { type SceneMark, headlessView, sceneMarks } from '../../src/report/render.js';
 import type { RunData } from '../../src/store/index.js';
 import { MLP_CONFIG, fixtureRun } from './fixtures.js';
+import { type Scene, items, near, origin, scale, scene } from './scene.js';
 
 let run: RunData;
 before(async () => {
   run = await fixtureRun(MLP_CONFIG);
 });
 
-interface Scene {
-  view: vega.View;
-  marks: SceneMark[];
-}
-
-async function scene(f: Figure): Promise<Scene> {
-  const view = await headlessView(f.spec);
-  return { view, marks: sceneMarks(view) };
-}
-
-const items = (s: Scene, name: string) => s.marks.filter((mark) => mark.name === name).flatMap((mark) => mark.items);
-const origin = (s: Scene, panel: string) => {
-  const group = items(s, `${panel}_group`)[0];
-  assert.ok(group, `no group ${panel}_group`);
-  return { x: group.x ?? 0, y: group.y ?? 0 };
-};
-const scale = (s: Scene, name: string) => s.view.scale(name) as unknown as (value: unknown) => number;
-const near = (actual: number | undefined, expected: number, message: string, tolerance = 1e-6) =>
-  assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)), `${message}: ${actual} ≠ ${expected}`);
 const allText = (s: Scene) => s.marks.flatMap((mark) => mark.items.map((item) => item.text ?? '')).join(' | ');
 
 /** Pearson's r by its definition, in plain loops. */

@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type * as vega from 'vega';
 import { resolveConfig } from '../../src/experiment/config.js';
 import { runExperiment } from '../../src/experiment/runner.js';
-import type { Figure } from '../../src/report/figure.js';
 import { compareDynamicsFigures, dynamicsFigures } from '../../src/report/figures/dynamics.js';
-import { type SceneMark, headlessView, renderPng, sceneMarks } from '../../src/report/render.js';
+import { renderPng } from '../../src/report/render.js';
 import { type RunData, readRun } from '../../src/store/index.js';
 import { MLP_CONFIG, fixtureRun } from './fixtures.js';
+import { type Scene, figureById, items, near, origin, scale, scene } from './scene.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-dynamics-figures-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -29,33 +28,6 @@ before(async () => {
   fullBatch = readRun(out);
 });
 
-interface Scene {
-  view: vega.View;
-  marks: SceneMark[];
-}
-
-const figure = (figures: readonly Figure[], id: string): Figure => {
-  const found = figures.find((f) => f.id === id);
-  assert.ok(found, `no figure ${id} among ${figures.map((f) => f.id).join(', ')}`);
-  return found;
-};
-
-async function scene(f: Figure): Promise<Scene> {
-  const view = await headlessView(f.spec);
-  return { view, marks: sceneMarks(view) };
-}
-
-/** The items of every mark of that name (a line's series are marks of one name). */
-const items = (s: Scene, name: string) => s.marks.filter((mark) => mark.name === name).flatMap((mark) => mark.items);
-/** The absolute origin of a panel: its group's position. */
-const origin = (s: Scene, panel: string) => {
-  const group = items(s, `${panel}_group`)[0];
-  assert.ok(group, `no group ${panel}_group`);
-  return { x: group.x ?? 0, y: group.y ?? 0 };
-};
-const scale = (s: Scene, name: string) => s.view.scale(name) as unknown as (value: unknown) => number;
-const near = (actual: number | undefined, expected: number, message: string, tolerance = 1e-6) =>
-  assert.ok(actual !== undefined && Math.abs(actual - expected) <= tolerance * (1 + Math.abs(expected)), `${message}: ${actual} ≠ ${expected}`);
 const allText = (s: Scene) => s.marks.flatMap((mark) => mark.items.map((item) => item.text ?? '')).join(' ');
 /** Text without spaces, commas and bullets: titles wrap lines, bullet them, and the scene joins them with commas. */
 const squeeze = (text: string) => text.replace(/[\s,•]/g, '');
@@ -68,7 +40,7 @@ describe('dynamicsFigures', () => {
   });
 
   it('gradient-dynamics: one SNR point per layer per logged epoch ≥ 1 at (log epoch, log SNR), ‖μ‖ and ‖σ‖ points likewise', async () => {
-    const s = await scene(figure(dynamicsFigures(run), 'gradient-dynamics'));
+    const s = await scene(figureById(dynamicsFigures(run), 'gradient-dynamics'));
     const layers = run.config.run.layers.map((layer) => layer.name);
     const trained = run.records.filter((record) => record.epoch >= 1);
     const x = scale(s, 'x');
@@ -104,7 +76,7 @@ describe('dynamicsFigures', () => {
       ...record,
       layers: record.layers.map((layer, i) => (i !== 0 ? layer : { ...layer, gradient: { ...layer.gradient!, kernel: { ...layer.gradient!['kernel']!, snr: Number.NaN, mean: 0 } } })),
     }));
-    const s = await scene(figure(dynamicsFigures({ ...run, records }), 'gradient-dynamics'));
+    const s = await scene(figureById(dynamicsFigures({ ...run, records }), 'gradient-dynamics'));
     const points = run.config.run.layers.length * run.records.filter((record) => record.epoch >= 1).length;
     assert.equal(items(s, 'gradient_snr_points_marks').length, points - 1);
     assert.equal(items(s, 'gradient_moments_points_marks').length, 2 * points - 1);
@@ -113,7 +85,7 @@ describe('dynamicsFigures', () => {
 
   it('hypothesis: loss, SNR and I(X;T) share one x scale; the kink rule sits at the summary\'s kink epoch; results are written out', async () => {
     const summary = run.summary!;
-    const s = await scene(figure(dynamicsFigures(run), 'hypothesis'));
+    const s = await scene(figureById(dynamicsFigures(run), 'hypothesis'));
     const x = scale(s, 'x');
     const kinkEpoch = summary.lossKink.detected ? summary.lossKink.epoch! : summary.lossKink.candidateEpoch!;
     const [rule] = items(s, 'hypothesis_loss_event_rules_marks');
@@ -150,14 +122,14 @@ describe('dynamicsFigures', () => {
   });
 
   it('hypothesis of a running run (no summary): the series, no events, and "summary not yet written"', async () => {
-    const s = await scene(figure(dynamicsFigures({ ...run, summary: undefined }), 'hypothesis'));
+    const s = await scene(figureById(dynamicsFigures({ ...run, summary: undefined }), 'hypothesis'));
     assert.ok(allText(s).includes('summary not yet written'));
     assert.equal(items(s, 'hypothesis_loss_event_rules_marks').length, 0);
     assert.equal(items(s, 'hypothesis_loss_points_marks').length, run.records.length);
   });
 
   it('loss-dynamics: y = x passes through equal values on every scatter; points at (predicted, measured)', async () => {
-    const s = await scene(figure(dynamicsFigures(run), 'loss-dynamics'));
+    const s = await scene(figureById(dynamicsFigures(run), 'loss-dynamics'));
     for (const panel of ['loss_epoch', 'loss_step', 'loss_layers']) {
       const o = origin(s, panel);
       const [x, y] = [scale(s, `${panel}_x`), scale(s, `${panel}_y`)];
@@ -188,7 +160,7 @@ describe('dynamicsFigures', () => {
   });
 
   it('loss-dynamics of a full-batch float64 run: Gˡ measured against the recursion, one point per layer per step check, near y = x', async () => {
-    const s = await scene(figure(dynamicsFigures(fullBatch), 'loss-dynamics'));
+    const s = await scene(figureById(dynamicsFigures(fullBatch), 'loss-dynamics'));
     const checks = fullBatch.records.flatMap((record) => (record.lossDynamics?.checks ?? []).map((check) => ({ epoch: record.epoch, check })));
     const layers = fullBatch.config.run.layers.length;
     assert.ok(checks.length >= 6);
@@ -210,22 +182,22 @@ describe('dynamicsFigures', () => {
 
   it('a full-batch run has no SNR (σ = 0): its SNR panels are left out and the titles say why', async () => {
     for (const id of ['gradient-dynamics', 'hypothesis']) {
-      const s = await scene(figure(dynamicsFigures(fullBatch), id));
+      const s = await scene(figureById(dynamicsFigures(fullBatch), id));
       assert.ok(allText(s).includes('full-batch gradients have no spread'), id);
       assert.equal(s.marks.filter((mark) => mark.name?.includes('snr')).length, 0, id);
     }
-    const hypothesis = await scene(figure(dynamicsFigures(fullBatch), 'hypothesis'));
+    const hypothesis = await scene(figureById(dynamicsFigures(fullBatch), 'hypothesis'));
     assert.equal(items(hypothesis, 'hypothesis_information_points_marks').length, 3 * fullBatch.records.length);
   });
 
   it('loss-dynamics without loss dynamics says so in its text', async () => {
     const records = run.records.map((record) => ({ ...record, lossDynamics: null }));
-    const s = await scene(figure(dynamicsFigures({ ...run, records }), 'loss-dynamics'));
+    const s = await scene(figureById(dynamicsFigures({ ...run, records }), 'loss-dynamics'));
     assert.ok(allText(s).includes('no loss dynamics recorded'));
   });
 
   it('kde-derivative: rate and kernel-weighted sum per layer per epoch ≥ 1, the share of compressing terms at its value', async () => {
-    const s = await scene(figure(dynamicsFigures(run), 'kde-derivative'));
+    const s = await scene(figureById(dynamicsFigures(run), 'kde-derivative'));
     const withDerivative = run.records.filter((record) => record.epoch >= 1 && record.layers.every((layer) => layer.kdeDerivative));
     assert.equal(items(s, 'kde_rate_points_marks').length, 2 * 3 * withDerivative.length);
     const shares = items(s, 'kde_share_points_marks');
@@ -245,7 +217,7 @@ describe('dynamicsFigures', () => {
   });
 
   it('activation-histograms: one rect per layer per epoch per bin, from the bin\'s lower to its upper edge, the stored count', async () => {
-    const s = await scene(figure(dynamicsFigures(run), 'activation-histograms'));
+    const s = await scene(figureById(dynamicsFigures(run), 'activation-histograms'));
     const layers = run.config.run.layers.map((layer) => layer.name);
     layers.forEach((name, index) => {
       const rects = items(s, `histogram_${index}_marks`);
@@ -284,7 +256,7 @@ describe('compareDynamicsFigures', () => {
   it('compare-training: one line per run per split, in both panels; compare-snr: one line per run with an SNR per layer', async () => {
     const figures = compareDynamicsFigures([run, fullBatch]);
     assert.deepEqual(figures.map((f) => f.id), ['compare-training', 'compare-snr']);
-    const training = await scene(figure(figures, 'compare-training'));
+    const training = await scene(figureById(figures, 'compare-training'));
     for (const panel of ['compare_loss', 'compare_accuracy']) {
       const lines = training.marks.filter((mark) => mark.name === `${panel}_lines_marks`);
       assert.deepEqual(lines.map((line) => `${line.items[0]!.datum!['run']}/${line.items[0]!.datum!['split']}`).sort(),
@@ -294,7 +266,7 @@ describe('compareDynamicsFigures', () => {
     const loss = items(training, 'compare_loss_points_marks').find((item) => item.datum?.['run'] === 'tiny-full' && item.datum['split'] === 'training' && item.datum['epoch'] === 4)!;
     near(loss.y, origin(training, 'compare_loss').y + scale(training, 'compare_loss_y')(fullBatch.records[4]!.train.loss), 'loss y');
     // Full-batch gradients have no spread (SNR ∞, stored as null): only minibatch runs have SNR lines.
-    const snr = await scene(figure(compareDynamicsFigures([run, { ...run, name: 'tiny-mlp-again' }, fullBatch]), 'compare-snr'));
+    const snr = await scene(figureById(compareDynamicsFigures([run, { ...run, name: 'tiny-mlp-again' }, fullBatch]), 'compare-snr'));
     for (const index of [0, 1, 2]) {
       const lines = snr.marks.filter((mark) => mark.name === `compare_snr_${index}_lines_marks`);
       assert.deepEqual(lines.map((line) => line.items[0]!.datum!['run']).sort(), ['tiny-mlp', 'tiny-mlp-again']);
@@ -303,7 +275,7 @@ describe('compareDynamicsFigures', () => {
   });
 
   it('tells runs of one name apart, and says when there is nothing to compare', async () => {
-    const training = await scene(figure(compareDynamicsFigures([run, run]), 'compare-training'));
+    const training = await scene(figureById(compareDynamicsFigures([run, run]), 'compare-training'));
     const runs = new Set(training.marks.filter((mark) => mark.name === 'compare_loss_lines_marks').map((line) => line.items[0]!.datum!['run']));
     assert.deepEqual([...runs].sort(), ['tiny-mlp (1)', 'tiny-mlp (2)']);
     for (const f of compareDynamicsFigures([])) assert.ok(allText(await scene(f)).includes('no runs to compare'), f.id);

@@ -10,13 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type * as vega from 'vega';
 import type { EstimateRecord, RunData } from '../../src/store/index.js';
-import type { Figure } from '../../src/report/figure.js';
 import { comparePlaneFigures, planeFigures } from '../../src/report/figures/plane.js';
 import { estimatorLabel } from '../../src/report/figures/plane-data.js';
-import { type SceneMark, headlessView, renderPng, sceneMarks } from '../../src/report/render.js';
+import { headlessView, renderPng, sceneMarks } from '../../src/report/render.js';
 import { CNN_CONFIG, MLP_CONFIG, fixtureRun } from './fixtures.js';
+import { type Item, cellOrigins, dataItems, figureById, scene as view } from './scene.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-plane-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -28,26 +27,7 @@ before(async () => {
   [mlp, cnn] = await Promise.all([fixtureRun(MLP_CONFIG), fixtureRun(CNN_CONFIG)]);
 });
 
-type Item = SceneMark['items'][number];
 type Scale = (value: number) => number;
-
-const byId = (figures: Figure[], id: string): Figure => {
-  const figure = figures.find((candidate) => candidate.id === id);
-  assert.ok(figure, `figure ${id} among ${figures.map((f) => f.id).join(', ')}`);
-  return figure;
-};
-
-/** The items of the data marks named `name` (Vega-Lite appends `_marks` to a layer's name). */
-const items = (marks: SceneMark[], name: string): Item[] => marks.filter((mark) => mark.role === 'mark' && mark.name === `${name}_marks`).flatMap((mark) => mark.items);
-
-/** Each facet cell's origin, by its title: the group items of the cell marks carry the facet value. */
-function cellOrigins(marks: SceneMark[], cellMark: string): Map<string, { x: number; y: number }> {
-  const origins = new Map<string, { x: number; y: number }>();
-  for (const mark of marks.filter((candidate) => candidate.name === cellMark)) {
-    for (const item of mark.items) origins.set(String(item.datum!['cell']), { x: item.x ?? 0, y: item.y ?? 0 });
-  }
-  return origins;
-}
 
 const near = (actual: number | undefined, expected: number, what: string): void => {
   assert.ok(actual !== undefined && Math.abs(actual - expected) < 0.5, `${what}: ${actual} px, expected ${expected.toFixed(2)} px`);
@@ -59,10 +39,6 @@ const panelOf = (run: RunData, estimate: EstimateRecord): string => {
   return methods.size > 1 ? `${estimatorLabel(estimate)} · ${estimate.method}` : estimatorLabel(estimate);
 };
 
-async function view(figure: Figure): Promise<{ view: vega.View; marks: SceneMark[] }> {
-  const headless = await headlessView(figure.spec);
-  return { view: headless, marks: sceneMarks(headless) };
-}
 
 describe('information plane', () => {
   it('names an estimator with the options that tell it apart (σ², bin size, bin count), not the layer size', () => {
@@ -76,12 +52,12 @@ describe('information plane', () => {
   });
 
   it('has one dot per layer, logged epoch and panel, at the stored upper bounds through the view’s scales', async () => {
-    const { view: plane, marks } = await view(byId(planeFigures(mlp), 'information-plane'));
+    const { view: plane, marks } = await view(figureById(planeFigures(mlp), 'information-plane'));
     const x = plane.scale('x') as Scale;
     const y = plane.scale('y') as Scale;
     const origins = cellOrigins(marks, 'cell');
     assert.deepEqual([...origins.keys()], ['kde σ²=0.1', 'bin size 0.5']);
-    const dots = items(marks, 'layer_dots');
+    const dots = dataItems(marks, 'layer_dots');
     let expected = 0;
     for (const record of mlp.records) {
       for (const layer of record.layers) {
@@ -101,7 +77,7 @@ describe('information plane', () => {
   });
 
   it('colours the epoch lines on a bar from the first to the last logged epoch, and joins each epoch’s layers in network order', async () => {
-    const { view: plane, marks } = await view(byId(planeFigures(mlp), 'information-plane'));
+    const { view: plane, marks } = await view(figureById(planeFigures(mlp), 'information-plane'));
     const epochs = mlp.records.map((record) => record.epoch);
     assert.deepEqual((plane.scale('stroke') as unknown as { domain(): number[] }).domain(), [epochs[0], epochs.at(-1)]);
     const labels = marks.filter((mark) => mark.role === 'legend-label').flatMap((mark) => mark.items.map((item) => item.text!));
@@ -114,7 +90,7 @@ describe('information plane', () => {
     const y = plane.scale('y') as Scale;
     const stroke = plane.scale('stroke') as unknown as (epoch: number) => string;
     const origins = cellOrigins(marks, 'cell');
-    const segments = items(marks, 'epoch_lines');
+    const segments = dataItems(marks, 'epoch_lines');
     assert.equal(segments.length, epochs.length * 2 * 2, 'two segments (three layers) per epoch per panel');
     for (const record of mlp.records) {
       for (const panel of origins.keys()) {
@@ -134,31 +110,31 @@ describe('information plane', () => {
   });
 
   it('rules x = 0, H(X) and y = 0, H(Y) at the scales’ positions, labelled', async () => {
-    const { view: plane, marks } = await view(byId(planeFigures(mlp), 'information-plane'));
+    const { view: plane, marks } = await view(figureById(planeFigures(mlp), 'information-plane'));
     const { hX, hY } = mlp.config.run.probe;
     const x = plane.scale('x') as Scale;
     const y = plane.scale('y') as Scale;
     const origins = cellOrigins(marks, 'cell');
     for (const [cell, origin] of origins) {
-      const vertical = items(marks, 'xbound_rules').filter((rule) => rule.datum!['cell'] === cell).map((rule) => rule.x! - origin.x).sort((a, b) => a - b);
-      const horizontal = items(marks, 'ybound_rules').filter((rule) => rule.datum!['cell'] === cell).map((rule) => rule.y! - origin.y).sort((a, b) => b - a);
+      const vertical = dataItems(marks, 'xbound_rules').filter((rule) => rule.datum!['cell'] === cell).map((rule) => rule.x! - origin.x).sort((a, b) => a - b);
+      const horizontal = dataItems(marks, 'ybound_rules').filter((rule) => rule.datum!['cell'] === cell).map((rule) => rule.y! - origin.y).sort((a, b) => b - a);
       assert.equal(vertical.length, 2);
       near(vertical[0], x(0), `${cell}: x = 0`);
       near(vertical[1], x(hX), `${cell}: x = H(X)`);
       near(horizontal[0], y(0), `${cell}: y = 0`);
       near(horizontal[1], y(hY), `${cell}: y = H(Y)`);
     }
-    assert.deepEqual(items(marks, 'xbound_labels').map((label) => label.text), ['H(X)', 'H(X)']);
-    assert.deepEqual(items(marks, 'ybound_labels').map((label) => label.text), ['H(Y)', 'H(Y)']);
+    assert.deepEqual(dataItems(marks, 'xbound_labels').map((label) => label.text), ['H(X)', 'H(X)']);
+    assert.deepEqual(dataItems(marks, 'ybound_labels').map((label) => label.text), ['H(Y)', 'H(Y)']);
   });
 
   it('draws KDE bars from lower to upper bound on both axes, and none for binning (one value)', async () => {
-    const { view: plane, marks } = await view(byId(planeFigures(mlp), 'information-plane'));
+    const { view: plane, marks } = await view(figureById(planeFigures(mlp), 'information-plane'));
     const x = plane.scale('x') as Scale;
     const y = plane.scale('y') as Scale;
     const origin = cellOrigins(marks, 'cell').get('kde σ²=0.1')!;
-    const ixtBars = items(marks, 'ixt_bounds');
-    const iytBars = items(marks, 'iyt_bounds');
+    const ixtBars = dataItems(marks, 'ixt_bounds');
+    const iytBars = dataItems(marks, 'iyt_bounds');
     assert.ok(ixtBars.every((bar) => bar.datum!['cell'] === 'kde σ²=0.1') && iytBars.every((bar) => bar.datum!['cell'] === 'kde σ²=0.1'), 'no bars on the binning panel');
     assert.equal(ixtBars.length, mlp.records.length * 3);
     assert.equal(iytBars.length, mlp.records.length * 3);
@@ -175,18 +151,18 @@ describe('information plane', () => {
         near(Math.min(iyt.y!, iyt.y2!), origin.y + y(kde.iyt.upper), 'I(Y;T) bar top');
       }
     }
-    assert.match(byId(planeFigures(mlp), 'information-plane').caption, /upper bound \(the paper’s f\(1\)\)/);
+    assert.match(figureById(planeFigures(mlp), 'information-plane').caption, /upper bound \(the paper’s f\(1\)\)/);
   });
 
   it('gives the CNN a concat and a mean panel; the mean panel rings each channel’s own bounds and shows dense layers by their concat estimate', async () => {
-    const figure = byId(planeFigures(cnn), 'information-plane');
+    const figure = figureById(planeFigures(cnn), 'information-plane');
     const { view: plane, marks } = await view(figure);
     const x = plane.scale('x') as Scale;
     const y = plane.scale('y') as Scale;
     const origins = cellOrigins(marks, 'cell');
     assert.deepEqual([...origins.keys()], ['kde σ²=0.1 · concat', 'kde σ²=0.1 · mean']);
     const mean = origins.get('kde σ²=0.1 · mean')!;
-    const rings = items(marks, 'channel_points');
+    const rings = dataItems(marks, 'channel_points');
     let channels = 0;
     for (const record of cnn.records) {
       for (const layer of record.layers) {
@@ -203,7 +179,7 @@ describe('information plane', () => {
     assert.equal(channels, cnn.records.length * 2 * 3, 'conv and pooling layers, 3 channels each');
     assert.equal(rings.length, channels);
     // Every layer has a dot in the mean panel: dense and flatten at their concat values.
-    const meanDots = items(marks, 'layer_dots').filter((dot) => dot.datum!['cell'] === 'kde σ²=0.1 · mean');
+    const meanDots = dataItems(marks, 'layer_dots').filter((dot) => dot.datum!['cell'] === 'kde σ²=0.1 · mean');
     assert.equal(meanDots.length, cnn.records.length * cnn.records[0]!.layers.length);
     const last = cnn.records.at(-1)!;
     const dense = last.layers.find((layer) => layer.type === 'dense')!;
@@ -216,23 +192,23 @@ describe('information plane', () => {
     const damaged = structuredClone(mlp);
     damaged.records[2]!.layers[1]!.estimates[0]!.ixt.upper = Number.NaN;
     damaged.records[3]!.layers[0]!.estimates[1]!.iyt.lower = Number.NaN;
-    const figure = byId(planeFigures(damaged), 'information-plane');
+    const figure = figureById(planeFigures(damaged), 'information-plane');
     assert.doesNotMatch(JSON.stringify(figure.spec), /NaN/);
     const { marks } = await view(figure);
-    const dots = items(marks, 'layer_dots');
+    const dots = dataItems(marks, 'layer_dots');
     assert.equal(dots.length, mlp.records.length * 3 * 2 - 1);
     assert.ok(!dots.some((dot) => dot.datum!['epoch'] === damaged.records[2]!.epoch && dot.datum!['layer'] === 'dense_2' && dot.datum!['cell'] === 'kde σ²=0.1'));
     assert.ok(dots.every((dot) => Number.isFinite(dot.x) && Number.isFinite(dot.y)));
-    const mi = await view(byId(planeFigures(damaged), 'mi-epochs'));
-    assert.ok(items(mi.marks, 'ixt_line').every((point) => Number.isFinite(point.y)));
-    assert.equal(items(mi.marks, 'ixt_line').length, mlp.records.length * 3 * 2 - 1);
+    const mi = await view(figureById(planeFigures(damaged), 'mi-epochs'));
+    assert.ok(dataItems(mi.marks, 'ixt_line').every((point) => Number.isFinite(point.y)));
+    assert.equal(dataItems(mi.marks, 'ixt_line').length, mlp.records.length * 3 * 2 - 1);
   });
 
   it('draws a run with a single logged epoch: its dots, and a colour bar of that one epoch', async () => {
     const single: RunData = { ...mlp, records: mlp.records.slice(0, 1) };
     for (const figure of planeFigures(single)) assert.ok((await renderPng(figure.spec)).length > 2000, figure.id);
-    const { view: plane, marks } = await view(byId(planeFigures(single), 'information-plane'));
-    assert.equal(items(marks, 'layer_dots').length, 3 * 2);
+    const { view: plane, marks } = await view(figureById(planeFigures(single), 'information-plane'));
+    assert.equal(dataItems(marks, 'layer_dots').length, 3 * 2);
     assert.deepEqual((plane.scale('stroke') as unknown as { domain(): number[] }).domain(), [0, 0]);
   });
 
@@ -249,7 +225,7 @@ describe('information plane', () => {
 
 describe('MI against epoch', () => {
   it('draws a line per layer at the upper bound on an epoch + 1 log axis, a KDE band from lower to upper, and the H(X), H(Y) rules', async () => {
-    const figure = byId(planeFigures(mlp), 'mi-epochs');
+    const figure = figureById(planeFigures(mlp), 'mi-epochs');
     const { view: mi, marks } = await view(figure);
     const x = mi.scale('x') as Scale;
     const yIxt = mi.scale('concat_0_y') as Scale;
@@ -259,7 +235,7 @@ describe('MI against epoch', () => {
     for (const [quantity, scale, ceiling, key] of [['ixt', yIxt, hX, 'ixt'], ['iyt', yIyt, hY, 'iyt']] as const) {
       const origins = cellOrigins(marks, quantity === 'ixt' ? 'concat_0_cell' : 'concat_1_cell');
       assert.deepEqual([...origins.keys()], ['kde σ²=0.1', 'bin size 0.5']);
-      const bands = items(marks, `${quantity}_band`);
+      const bands = dataItems(marks, `${quantity}_band`);
       assert.ok(bands.length > 0 && bands.every((band) => band.datum!['cell'] === 'kde σ²=0.1'), 'bands only for KDE');
       const kde = origins.get('kde σ²=0.1')!;
       for (const record of mlp.records) {
@@ -269,14 +245,14 @@ describe('MI against epoch', () => {
           near(band.x, kde.x + x(record.epoch + 1), 'band at epoch + 1');
           near(band.y, kde.y + scale(estimate[key].lower), 'band from the lower bound');
           near(band.y2, kde.y + scale(estimate[key].upper), 'band to the upper bound');
-          const point = items(marks, `${quantity}_line`).find((item) => item.datum!['cell'] === 'kde σ²=0.1' && item.datum!['layer'] === layer.name && item.datum!['epoch'] === record.epoch)!;
+          const point = dataItems(marks, `${quantity}_line`).find((item) => item.datum!['cell'] === 'kde σ²=0.1' && item.datum!['layer'] === layer.name && item.datum!['epoch'] === record.epoch)!;
           near(point.y, kde.y + scale(estimate[key].upper), 'line at the upper bound');
         }
       }
-      const rules = items(marks, `${quantity}_bound_rules`);
+      const rules = dataItems(marks, `${quantity}_bound_rules`);
       assert.equal(rules.length, 2, 'a ceiling per panel');
       for (const rule of rules) near(rule.y, origins.get(String(rule.datum!['cell']))!.y + scale(ceiling), `${quantity} ceiling`);
-      assert.deepEqual(items(marks, `${quantity}_bound_labels`).map((label) => label.text), quantity === 'ixt' ? ['H(X)', 'H(X)'] : ['H(Y)', 'H(Y)']);
+      assert.deepEqual(dataItems(marks, `${quantity}_bound_labels`).map((label) => label.text), quantity === 'ixt' ? ['H(X)', 'H(X)'] : ['H(Y)', 'H(Y)']);
     }
     assert.match(figure.caption, /epoch \+ 1 on a log axis/);
   });
@@ -285,14 +261,14 @@ describe('MI against epoch', () => {
 describe('runs compared', () => {
   it('places each run in its own cell of the panels all runs share, and says which panels were left out', async () => {
     const figures = comparePlaneFigures([mlp, cnn]);
-    const plane = byId(figures, 'compare-information-plane');
+    const plane = figureById(figures, 'compare-information-plane');
     assert.match(plane.caption, /Left out: .*bin size 0\.5 · concat \(only in tiny-mlp\)/);
     assert.match(plane.caption, /Left out: .*kde σ²=0\.1 · mean \(only in tiny-cnn\)/);
     const { view: compared, marks } = await view(plane);
     const origins = cellOrigins(marks, 'cell');
     assert.deepEqual([...origins.keys()], ['tiny-mlp · kde σ²=0.1 · concat', 'tiny-cnn · kde σ²=0.1 · concat']);
     const x = compared.scale('x') as Scale;
-    const dots = items(marks, 'layer_dots');
+    const dots = dataItems(marks, 'layer_dots');
     for (const run of [mlp, cnn]) {
       const cell = `${run.name} · kde σ²=0.1 · concat`;
       const mine = dots.filter((dot) => dot.datum!['cell'] === cell);
@@ -302,31 +278,31 @@ describe('runs compared', () => {
       const dot = mine.find((item) => item.datum!['layer'] === layer.name && item.datum!['epoch'] === last.epoch)!;
       near(dot.x, origins.get(cell)!.x + x(layer.estimates.find((e) => e.method === 'concat')!.ixt.upper), `${run.name} dot`);
       // Each cell has its own run's ceiling.
-      const ceilings = items(marks, 'xbound_rules').filter((rule) => rule.datum!['cell'] === cell).map((rule) => rule.x! - origins.get(cell)!.x);
+      const ceilings = dataItems(marks, 'xbound_rules').filter((rule) => rule.datum!['cell'] === cell).map((rule) => rule.x! - origins.get(cell)!.x);
       assert.ok(ceilings.some((px) => Math.abs(px - x(run.config.run.probe.hX)) < 0.5), `${run.name} H(X)`);
     }
   });
 
   it('overlays each run’s last hidden layer against epoch, a colour per run', async () => {
     const twin: RunData = { ...structuredClone(mlp), name: 'tiny-mlp-twin' };
-    const figure = byId(comparePlaneFigures([mlp, twin]), 'compare-mi-epochs');
+    const figure = figureById(comparePlaneFigures([mlp, twin]), 'compare-mi-epochs');
     const { view: mi, marks } = await view(figure);
     assert.deepEqual((mi.scale('color') as unknown as { domain(): string[] }).domain(), ['tiny-mlp · dense_2', 'tiny-mlp-twin · dense_2']);
-    const points = items(marks, 'ixt_line');
+    const points = dataItems(marks, 'ixt_line');
     assert.equal(points.length, 2 * 2 * mlp.records.length, 'two runs, two panels, every logged epoch');
     assert.ok(points.every((point) => point.datum!['layer'] === 'dense_2'));
     assert.doesNotMatch(figure.caption, /Left out/);
-    assert.equal(items(marks, 'ixt_bound_rules').length, 2, 'one H(X) per panel when the runs share it');
+    assert.equal(dataItems(marks, 'ixt_bound_rules').length, 2, 'one H(X) per panel when the runs share it');
   });
 
   it('names duplicate run names apart, and says so when no run has an epoch or there is nothing to compare', () => {
-    const plane = byId(comparePlaneFigures([mlp, mlp]), 'compare-information-plane');
+    const plane = figureById(comparePlaneFigures([mlp, mlp]), 'compare-information-plane');
     assert.match(plane.caption, /tiny-mlp \(1\) and tiny-mlp \(2\)/);
     const none = comparePlaneFigures([{ ...mlp, records: [] }]);
     assert.deepEqual(none.map((figure) => figure.id), ['compare-information-plane', 'compare-mi-epochs']);
     assert.match(none[0]!.caption, /no run has a logged epoch yet/);
     assert.match(comparePlaneFigures([])[1]!.caption, /no runs to compare/);
-    const partial = byId(comparePlaneFigures([mlp, { ...cnn, records: [] }]), 'compare-mi-epochs');
+    const partial = figureById(comparePlaneFigures([mlp, { ...cnn, records: [] }]), 'compare-mi-epochs');
     assert.match(partial.caption, /Left out: .*runs without estimates \(tiny-cnn\)/);
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { headlessView, renderPng, sceneMarks, type SceneMark } from '../../src/report/render.js';
+import { headlessView, renderPng, sceneMarks } from '../../src/report/render.js';
 import { sweepFigures, sweepPlaneFigure } from '../../src/report/figures/sweep.js';
 import { readSweepData } from '../../src/report/sweep-report.js';
 import { writeReport } from '../../src/report/report.js';
@@ -16,6 +16,7 @@ import { prepareSweep, sweepSpecSchema } from '../../src/sweep/spec.js';
 import { runTrial } from '../../src/sweep/trial.js';
 import { readRun } from '../../src/store/index.js';
 import { tinyConfig } from '../experiment/fixtures.js';
+import { cellOrigins, dataItems } from './scene.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'infoplane-sweep-report-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -31,8 +32,6 @@ before(async () => {
   for (const trial of sweep.trials) await runTrial(dir, trial);
 });
 
-type Item = SceneMark['items'][number];
-const items = (marks: SceneMark[], name: string): Item[] => marks.filter((mark) => mark.role === 'mark' && mark.name === `${name}_marks`).flatMap((mark) => mark.items);
 
 describe('sweep figures', () => {
   it('draws a mean dot per setting, panel, layer and logged epoch at the mean of the seeds’ estimates, with bars ending at the t interval', async () => {
@@ -41,10 +40,9 @@ describe('sweep figures', () => {
     const marks = sceneMarks(view);
     const x = view.scale('x') as (value: number) => number;
     const y = view.scale('y') as (value: number) => number;
-    const origins = new Map<string, { x: number; y: number }>();
-    for (const mark of marks.filter((candidate) => candidate.name === 'cell')) for (const item of mark.items) origins.set(String(item.datum!['cell']), { x: item.x ?? 0, y: item.y ?? 0 });
+    const origins = cellOrigins(marks, 'cell');
     assert.deepEqual([...origins.keys()].sort(), ['activation=relu · bin size 0.5', 'activation=relu · kde σ²=0.1', 'activation=tanh · bin size 0.5', 'activation=tanh · kde σ²=0.1']);
-    const dots = items(marks, 'mean_dots');
+    const dots = dataItems(marks, 'mean_dots');
     assert.equal(dots.length, 2 * 2 * 3 * 4, 'settings × panels × layers × epochs');
     const t975 = 12.706204736174705; // two seeds: t(0.975, 1)
     for (const [setting, label] of [[0, 'activation=tanh'], [1, 'activation=relu']] as const) {
@@ -62,7 +60,7 @@ describe('sweep figures', () => {
         assert.ok(Math.abs(dot[0]!.x! - (origin.x + x(mean(ixt)))) < 0.5 && Math.abs(dot[0]!.y! - (origin.y + y(mean(iyt)))) < 0.5, `${cell} ${layer} epoch ${epoch}`);
         // The bar of I(X;T) spans mean ± t·s/√2, with s = |a − b|/√2.
         const half = (t975 * (Math.abs(ixt[0]! - ixt[1]!) / Math.SQRT2)) / Math.SQRT2;
-        const bar = items(marks, 'ixt_interval').find((item) => item.datum!['cell'] === cell && item.datum!['layer'] === layer && item.datum!['epoch'] === epoch);
+        const bar = dataItems(marks, 'ixt_interval').find((item) => item.datum!['cell'] === cell && item.datum!['layer'] === layer && item.datum!['epoch'] === epoch);
         assert.ok(bar, `a bar at epoch ${epoch} (the first and last logged epochs carry bars)`);
         assert.ok(Math.abs(bar.x! - (origin.x + x(mean(ixt) - half))) < 0.5 && Math.abs(bar.x2! - (origin.x + x(mean(ixt) + half))) < 0.5);
       }
