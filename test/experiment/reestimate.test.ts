@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig } from '../../src/experiment/config.js';
 import { planActivationStorage } from '../../src/experiment/activation-storage.js';
-import { reestimateId, reestimateRun } from '../../src/experiment/reestimate.js';
+import { reestimateId, reestimateRun, reproductionDifference } from '../../src/experiment/reestimate.js';
 import { runExperiment } from '../../src/experiment/runner.js';
 import { readNpy } from '../../src/data/npy.js';
 import { createEstimator, estimateLayer, parseEstimatorSpec } from '../../src/info/index.js';
@@ -68,6 +68,8 @@ describe('re-estimation', () => {
     for (const record of records) for (const layer of written.run.layers) assert.ok(existsSync(path.join(dir, 'activations', epochDirectory(record.epoch), `${layer.name}.npy`)));
     const outcome = await reestimateRun(dir, { settings: written.config.estimators });
     assert.deepEqual(outcome.epochs, records.map((record) => record.epoch));
+    // 5 epochs × 3 layers × 2 estimators × (I(X;T), I(Y;T), H(T)) × (lower, upper), every one equal.
+    assert.deepEqual(reproductionDifference(dir, outcome.settings.map((s) => s.id)), { bits: 0, compared: 5 * 3 * 2 * 3 * 2 });
     const run = readRun(dir);
     assert.equal(run.reestimates.length, 2);
     for (const reestimate of run.reestimates) {
