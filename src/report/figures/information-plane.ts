@@ -5,9 +5,10 @@
  * One spec serves one run (a cell per panel) and several (a cell per panel and run).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { FIGURE_CONFIG } from '../figure.js';
 import { type EstimateRow, isInterval } from './plane-data.js';
-import { EPOCH_SCHEME, LAYER_SCHEME, MAX_EPOCHS_WITH_DOTS, barEpochs, boundLayers, epochLegendValues, epochScaleType, paddedDomain } from './plane-style.js';
+import {
+  EPOCH_SCHEME, LAYER_SCHEME, MAX_EPOCHS_WITH_DOTS, barEpochs, epochLegendValues, epochScaleType, facetedPlaneSpec, paddedDomain, planeAxes,
+} from './plane-style.js';
 
 /** One cell of the figure: its rows, title and the bounds of the run its rows come from. */
 export interface PlaneCell {
@@ -27,9 +28,6 @@ export interface PlaneSpecInput {
   epochs: [number, number];
   columns: number;
 }
-
-/** Size of one cell, pixels. */
-const CELL = { width: 280, height: 210 } as const;
 
 const BITS = '.4f';
 
@@ -90,8 +88,7 @@ export function informationPlaneSpec(input: PlaneSpecInput): TopLevelSpec {
   const rows = input.cells.flatMap((cell) => cell.rows);
   const xDomain = paddedDomain(rows.flatMap((row) => [row.ixtLower, row.ixtUpper, ...row.channels.map((channel) => channel.ixt)]), input.cells.map((cell) => cell.hX));
   const yDomain = paddedDomain(rows.flatMap((row) => [row.iytLower, row.iytUpper, ...row.channels.map((channel) => channel.iyt)]), input.cells.map((cell) => cell.hY));
-  const x = { type: 'quantitative', scale: { domain: xDomain, nice: false, zero: false }, title: 'I(X;T) (bits)' } as const;
-  const y = { type: 'quantitative', scale: { domain: yDomain, nice: false, zero: false }, title: 'I(Y;T) (bits)' } as const;
+  const { x, y } = planeAxes(xDomain, yDomain);
   const layerScale = { domain: [...input.layers], scheme: LAYER_SCHEME };
   // Dots (fill), bars and channel rings (color) share one layer legend: Vega-Lite merges legends of one field.
   const layerLegend = { title: 'layer', symbolType: 'circle', symbolOpacity: 0.9 } as const;
@@ -109,90 +106,79 @@ export function informationPlaneSpec(input: PlaneSpecInput): TopLevelSpec {
   const dots = { filter: "datum.kind === 'dot'" };
   // Smaller dots when many epochs crowd each layer's track.
   const dotSize = new Set(rows.map((row) => row.epoch)).size > MAX_EPOCHS_WITH_DOTS ? 24 : 40;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: { ...FIGURE_CONFIG, axis: { ...FIGURE_CONFIG.axis, grid: true, gridColor: '#eee' } },
+  return facetedPlaneSpec({
     title: { text: input.title, ...(input.subtitle ? { subtitle: input.subtitle } : {}) },
-    datasets: { plane: planeData(input.cells, xDomain, yDomain) },
-    data: { name: 'plane' },
-    facet: { field: 'cell', type: 'nominal', sort: input.cells.map((cell) => cell.title), header: { title: null, labelFontSize: 12, labelFontWeight: 'bold' } },
+    rows: planeData(input.cells, xDomain, yDomain),
+    cells: input.cells.map((cell) => cell.title),
     columns: input.columns,
-    // Axes on every cell: a wrapped facet would otherwise draw an x axis under an empty last-row cell.
-    resolve: { axis: { x: 'independent', y: 'independent' } },
-    spec: {
-      width: CELL.width,
-      height: CELL.height,
-      layer: [
-        ...boundLayers('xbound', 'x'),
-        ...boundLayers('ybound', 'y'),
-        {
-          name: 'channel_points',
-          transform: [{ filter: "datum.kind === 'channel'" }],
-          mark: { type: 'point', filled: false, size: 16, strokeWidth: 0.8, opacity: 0.55 },
-          encoding: {
-            x: { field: 'ixt', ...x },
-            y: { field: 'iyt', ...y },
-            color: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
-            tooltip: [
-              { field: 'layer', type: 'nominal' },
-              { field: 'channel', type: 'quantitative' },
-              { field: 'epoch', type: 'quantitative' },
-              { field: 'estimator', type: 'nominal' },
-              { field: 'ixt', type: 'quantitative', title: 'channel I(X;T) upper (bits)', format: BITS },
-              { field: 'iyt', type: 'quantitative', title: 'channel I(Y;T) upper (bits)', format: BITS },
-            ],
+    layers: [
+      {
+        name: 'channel_points',
+        transform: [{ filter: "datum.kind === 'channel'" }],
+        mark: { type: 'point', filled: false, size: 16, strokeWidth: 0.8, opacity: 0.55 },
+        encoding: {
+          x: { field: 'ixt', ...x },
+          y: { field: 'iyt', ...y },
+          color: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
+          tooltip: [
+            { field: 'layer', type: 'nominal' },
+            { field: 'channel', type: 'quantitative' },
+            { field: 'epoch', type: 'quantitative' },
+            { field: 'estimator', type: 'nominal' },
+            { field: 'ixt', type: 'quantitative', title: 'channel I(X;T) upper (bits)', format: BITS },
+            { field: 'iyt', type: 'quantitative', title: 'channel I(Y;T) upper (bits)', format: BITS },
+          ],
+        },
+      },
+      {
+        name: 'epoch_lines',
+        transform: [{ filter: "datum.kind === 'segment'" }],
+        mark: { type: 'rule', strokeWidth: 1, opacity: 0.75 },
+        encoding: {
+          x: { field: 'ixtFrom', ...x },
+          y: { field: 'iytFrom', ...y },
+          x2: { field: 'ixtTo' },
+          y2: { field: 'iytTo' },
+          stroke: {
+            field: 'epoch', type: 'quantitative',
+            scale: { type: epochScaleType(first, last), domain: [first, last], scheme: EPOCH_SCHEME },
+            legend: { title: 'epoch', values: epochLegendValues(first, last), gradientLength: 120, format: 'd' },
           },
         },
-        {
-          name: 'epoch_lines',
-          transform: [{ filter: "datum.kind === 'segment'" }],
-          mark: { type: 'rule', strokeWidth: 1, opacity: 0.75 },
-          encoding: {
-            x: { field: 'ixtFrom', ...x },
-            y: { field: 'iytFrom', ...y },
-            x2: { field: 'ixtTo' },
-            y2: { field: 'iytTo' },
-            stroke: {
-              field: 'epoch', type: 'quantitative',
-              scale: { type: epochScaleType(first, last), domain: [first, last], scheme: EPOCH_SCHEME },
-              legend: { title: 'epoch', values: epochLegendValues(first, last), gradientLength: 120, format: 'd' },
-            },
-          },
+      },
+      {
+        name: 'ixt_bounds',
+        transform: [dots, { filter: 'datum.ixtInterval' }],
+        mark: { type: 'rule', strokeWidth: 1, opacity: 0.55 },
+        encoding: {
+          x: { field: 'ixtLower', ...x },
+          x2: { field: 'ixtUpper' },
+          y: { field: 'iytUpper', ...y },
+          color: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
         },
-        {
-          name: 'ixt_bounds',
-          transform: [dots, { filter: 'datum.ixtInterval' }],
-          mark: { type: 'rule', strokeWidth: 1, opacity: 0.55 },
-          encoding: {
-            x: { field: 'ixtLower', ...x },
-            x2: { field: 'ixtUpper' },
-            y: { field: 'iytUpper', ...y },
-            color: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
-          },
+      },
+      {
+        name: 'iyt_bounds',
+        transform: [dots, { filter: 'datum.iytInterval' }],
+        mark: { type: 'rule', strokeWidth: 1, opacity: 0.55 },
+        encoding: {
+          x: { field: 'ixtUpper', ...x },
+          y: { field: 'iytLower', ...y },
+          y2: { field: 'iytUpper' },
+          color: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
         },
-        {
-          name: 'iyt_bounds',
-          transform: [dots, { filter: 'datum.iytInterval' }],
-          mark: { type: 'rule', strokeWidth: 1, opacity: 0.55 },
-          encoding: {
-            x: { field: 'ixtUpper', ...x },
-            y: { field: 'iytLower', ...y },
-            y2: { field: 'iytUpper' },
-            color: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
-          },
+      },
+      {
+        name: 'layer_dots',
+        transform: [dots],
+        mark: { type: 'point', filled: true, size: dotSize, stroke: '#333', strokeWidth: 0.35, opacity: 0.95 },
+        encoding: {
+          x: { field: 'ixtUpper', ...x },
+          y: { field: 'iytUpper', ...y },
+          fill: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
+          tooltip: [...tooltip],
         },
-        {
-          name: 'layer_dots',
-          transform: [dots],
-          mark: { type: 'point', filled: true, size: dotSize, stroke: '#333', strokeWidth: 0.35, opacity: 0.95 },
-          encoding: {
-            x: { field: 'ixtUpper', ...x },
-            y: { field: 'iytUpper', ...y },
-            fill: { field: 'layer', type: 'nominal', scale: layerScale, legend: layerLegend },
-            tooltip: [...tooltip],
-          },
-        },
-      ],
-    },
-  };
+      },
+    ],
+  });
 }

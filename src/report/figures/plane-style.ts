@@ -130,3 +130,44 @@ export function messageSpec(title: string, message: string): TopLevelSpec {
     encoding: { text: { field: 'message' } },
   };
 }
+
+/** Size of one information-plane cell, pixels. */
+export const PLANE_CELL = { width: 280, height: 210 } as const;
+
+/**
+ * The plane's x and y encodings: I(X;T) and I(Y;T) in bits on fixed domains (every cell the same).
+ *
+ * @example const { x, y } = planeAxes([0, 12.5], [0, 1.05]); encoding: { x: { field: 'ixt', ...x }, y: { field: 'iyt', ...y } }
+ */
+export function planeAxes(xDomain: [number, number], yDomain: [number, number]) {
+  return {
+    x: { type: 'quantitative', scale: { domain: xDomain, nice: false, zero: false }, title: 'I(X;T) (bits)' },
+    y: { type: 'quantitative', scale: { domain: yDomain, nice: false, zero: false }, title: 'I(Y;T) (bits)' },
+  } as const;
+}
+
+/**
+ * A faceted information plane — what the run's plane and the sweep's averaged plane both are: one data set
+ * (`plane`, each row with its `cell`), a cell per title in order, the H(X)/H(Y) bound layers (rows of kind
+ * xbound and ybound) beneath the figure's own `layers`, and axes on every cell.
+ *
+ * @example facetedPlaneSpec({ title: { text: 'Information plane' }, rows, cells: ['kde σ²=0.1'], columns: 1, layers: [dotLayer] })
+ */
+export function facetedPlaneSpec(input: { title: { text: string; subtitle?: string | string[] }; rows: readonly Record<string, unknown>[]; cells: readonly string[]; columns: number; layers: readonly unknown[] }): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: { ...FIGURE_CONFIG, axis: { ...FIGURE_CONFIG.axis, grid: true, gridColor: '#eee' } },
+    title: input.title,
+    datasets: { plane: [...input.rows] },
+    data: { name: 'plane' },
+    facet: { field: 'cell', type: 'nominal', sort: [...input.cells], header: { title: null, labelFontSize: 12, labelFontWeight: 'bold' } },
+    columns: input.columns,
+    // Axes on every cell: a wrapped facet would otherwise draw an x axis under an empty last-row cell.
+    resolve: { axis: { x: 'independent', y: 'independent' } },
+    spec: {
+      width: PLANE_CELL.width,
+      height: PLANE_CELL.height,
+      layer: [...boundLayers('xbound', 'x'), ...boundLayers('ybound', 'y'), ...input.layers],
+    },
+  } as TopLevelSpec;
+}

@@ -4,13 +4,14 @@
  * and estimator, I(X;T) and I(Y;T) against epoch with bands, and the training curves of the settings
  * side by side.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import type { RunData } from '../../store/index.js';
 import type { AggregateInfo, AggregateRow } from '../../sweep/aggregate.js';
 import type { SweepFile } from '../../sweep/spec.js';
 import { FIGURE_CONFIG, type Figure } from '../figure.js';
 import { estimatorLabel, panelLabel } from './plane-data.js';
-import { EPOCH_SCHEME, LAYER_SCHEME, barEpochs, boundLayers, epochLegendValues, epochScaleType, messageSpec, paddedDomain } from './plane-style.js';
+import {
+  EPOCH_SCHEME, LAYER_SCHEME, barEpochs, epochLegendValues, epochScaleType, facetedPlaneSpec, messageSpec, paddedDomain, planeAxes,
+} from './plane-style.js';
 
 /** Per setting, at most this many seeds are drawn as faint curves (all of them go into the mean). */
 export const MAX_SEED_CURVES = 10;
@@ -25,7 +26,6 @@ export interface SweepData {
   bounds: ReadonlyMap<number, { hX: number; hY: number }>;
 }
 
-const CELL = { width: 280, height: 210 } as const;
 /** Logged epochs (evenly spaced) that carry the crossed interval bars. */
 const BAR_EPOCHS = 6;
 const BITS = '.4f';
@@ -158,74 +158,63 @@ export function sweepPlaneFigure(data: SweepData): Figure {
     ].map((row) => ({ ...row, cell: cell.title }));
   });
   const meanRows = means.map((point) => ({ ...point, kind: 'mean', bars: withBars.has(point.epoch) && point.ixtLower !== null }));
-  const x = { type: 'quantitative', scale: { domain: xDomain, nice: false, zero: false }, title: 'I(X;T) (bits)' } as const;
-  const y = { type: 'quantitative', scale: { domain: yDomain, nice: false, zero: false }, title: 'I(Y;T) (bits)' } as const;
+  const { x, y } = planeAxes(xDomain, yDomain);
   const layers = layerOrder(data);
   const color = { field: 'layer', type: 'nominal', scale: { domain: layers, scheme: LAYER_SCHEME }, legend: { title: 'layer', symbolOpacity: 1, symbolStrokeWidth: 3 } } as const;
   const [first, last] = [epochs[0] ?? 0, epochs.at(-1) ?? 0];
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: { ...FIGURE_CONFIG, axis: { ...FIGURE_CONFIG.axis, grid: true, gridColor: '#eee' } },
+  const spec = facetedPlaneSpec({
     title: { text: title, subtitle: seedsSentence(data) },
-    datasets: { plane: [...boundRows, ...seeds, ...meanRows] },
-    data: { name: 'plane' },
-    facet: { field: 'cell', type: 'nominal', sort: cells.map((cell) => cell.title), header: { title: null, labelFontSize: 12, labelFontWeight: 'bold' } },
+    rows: [...boundRows, ...seeds, ...meanRows],
+    cells: cells.map((cell) => cell.title),
     columns: settings.length,
-    resolve: { axis: { x: 'independent', y: 'independent' } },
-    spec: {
-      width: CELL.width,
-      height: CELL.height,
-      layer: [
-        ...boundLayers('xbound', 'x'),
-        ...boundLayers('ybound', 'y'),
-        {
-          name: 'seed_lines',
-          transform: [{ filter: "datum.kind === 'seed'" }],
-          mark: { type: 'line', strokeWidth: 0.8, opacity: 0.3 },
-          encoding: { x: { field: 'ixt', ...x }, y: { field: 'iyt', ...y }, color, detail: { field: 'trial' }, order: { field: 'epoch', type: 'quantitative' } },
-        },
-        {
-          name: 'mean_lines',
-          transform: [{ filter: "datum.kind === 'mean'" }],
-          mark: { type: 'line', strokeWidth: 1.8, opacity: 0.9 },
-          encoding: { x: { field: 'ixt', ...x }, y: { field: 'iyt', ...y }, color, order: { field: 'epoch', type: 'quantitative' } },
-        },
-        {
-          name: 'ixt_interval',
-          transform: [{ filter: "datum.kind === 'mean' && datum.bars" }],
-          mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, clip: true },
-          encoding: { x: { field: 'ixtLower', ...x }, x2: { field: 'ixtUpper' }, y: { field: 'iyt', ...y }, color },
-        },
-        {
-          name: 'iyt_interval',
-          transform: [{ filter: "datum.kind === 'mean' && datum.bars" }],
-          mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, clip: true },
-          encoding: { x: { field: 'ixt', ...x }, y: { field: 'iytLower', ...y }, y2: { field: 'iytUpper' }, color },
-        },
-        {
-          name: 'mean_dots',
-          transform: [{ filter: "datum.kind === 'mean'" }],
-          mark: { type: 'point', filled: true, size: 22, stroke: '#333', strokeWidth: 0.3, opacity: 0.95 },
-          encoding: {
-            x: { field: 'ixt', ...x },
-            y: { field: 'iyt', ...y },
-            fill: {
-              field: 'epoch', type: 'quantitative',
-              scale: { type: epochScaleType(first, last), domain: [first, last], scheme: EPOCH_SCHEME },
-              legend: { title: 'epoch', values: epochLegendValues(first, last), gradientLength: 120, format: 'd' },
-            },
-            tooltip: [
-              { field: 'setting', type: 'nominal' }, { field: 'layer', type: 'nominal' }, { field: 'epoch', type: 'quantitative' }, { field: 'n', type: 'quantitative', title: 'seeds' },
-              { field: 'ixt', type: 'quantitative', title: 'mean I(X;T) (bits)', format: BITS },
-              { field: 'ixtLower', type: 'quantitative', title: '95% from', format: BITS }, { field: 'ixtUpper', type: 'quantitative', title: '95% to', format: BITS },
-              { field: 'iyt', type: 'quantitative', title: 'mean I(Y;T) (bits)', format: BITS },
-              { field: 'iytLower', type: 'quantitative', title: '95% from', format: BITS }, { field: 'iytUpper', type: 'quantitative', title: '95% to', format: BITS },
-            ],
+    layers: [
+      {
+        name: 'seed_lines',
+        transform: [{ filter: "datum.kind === 'seed'" }],
+        mark: { type: 'line', strokeWidth: 0.8, opacity: 0.3 },
+        encoding: { x: { field: 'ixt', ...x }, y: { field: 'iyt', ...y }, color, detail: { field: 'trial' }, order: { field: 'epoch', type: 'quantitative' } },
+      },
+      {
+        name: 'mean_lines',
+        transform: [{ filter: "datum.kind === 'mean'" }],
+        mark: { type: 'line', strokeWidth: 1.8, opacity: 0.9 },
+        encoding: { x: { field: 'ixt', ...x }, y: { field: 'iyt', ...y }, color, order: { field: 'epoch', type: 'quantitative' } },
+      },
+      {
+        name: 'ixt_interval',
+        transform: [{ filter: "datum.kind === 'mean' && datum.bars" }],
+        mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, clip: true },
+        encoding: { x: { field: 'ixtLower', ...x }, x2: { field: 'ixtUpper' }, y: { field: 'iyt', ...y }, color },
+      },
+      {
+        name: 'iyt_interval',
+        transform: [{ filter: "datum.kind === 'mean' && datum.bars" }],
+        mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, clip: true },
+        encoding: { x: { field: 'ixt', ...x }, y: { field: 'iytLower', ...y }, y2: { field: 'iytUpper' }, color },
+      },
+      {
+        name: 'mean_dots',
+        transform: [{ filter: "datum.kind === 'mean'" }],
+        mark: { type: 'point', filled: true, size: 22, stroke: '#333', strokeWidth: 0.3, opacity: 0.95 },
+        encoding: {
+          x: { field: 'ixt', ...x },
+          y: { field: 'iyt', ...y },
+          fill: {
+            field: 'epoch', type: 'quantitative',
+            scale: { type: epochScaleType(first, last), domain: [first, last], scheme: EPOCH_SCHEME },
+            legend: { title: 'epoch', values: epochLegendValues(first, last), gradientLength: 120, format: 'd' },
           },
+          tooltip: [
+            { field: 'setting', type: 'nominal' }, { field: 'layer', type: 'nominal' }, { field: 'epoch', type: 'quantitative' }, { field: 'n', type: 'quantitative', title: 'seeds' },
+            { field: 'ixt', type: 'quantitative', title: 'mean I(X;T) (bits)', format: BITS },
+            { field: 'ixtLower', type: 'quantitative', title: '95% from', format: BITS }, { field: 'ixtUpper', type: 'quantitative', title: '95% to', format: BITS },
+            { field: 'iyt', type: 'quantitative', title: 'mean I(Y;T) (bits)', format: BITS },
+            { field: 'iytLower', type: 'quantitative', title: '95% from', format: BITS }, { field: 'iytUpper', type: 'quantitative', title: '95% to', format: BITS },
+          ],
         },
-      ],
-    },
-  };
+      },
+    ],
+  });
   return {
     id,
     title: 'Averaged information plane',
